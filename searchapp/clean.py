@@ -1,0 +1,226 @@
+"""Lines -> clean lines: running headers and footers gone, line-end hyphens repaired.
+
+The headers are not thrown away: "KKR Hovedstaden | 11-04-2025" names the committee
+and the meeting date, "SIDE | 31" the printed page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from .extract import Line
+
+_HEADER_RE = re.compile(
+    r"^\s*(?P<committee>\S.*?)\s*\|\s*(?P<d>\d{2})-(?P<m>\d{2})-(?P<y>\d{4})\s*$"
+)
+_PAGE_RE = re.compile(r"^\s*(SIDE|Side|side)\s*\|?\s*\d+(\s*(af|/)\s*\d+)?\s*$")
+_WORD_RE = re.compile(r"[^\W\d_][\w’'-]*", re.UNICODE)
+
+
+@dataclass
+class MeetingHeader:
+    committee: str = ""
+    meeting_date: str = ""  # ISO
+
+
+@dataclass
+class CleanText:
+    lines: list[Line]
+    header: MeetingHeader
+
+
+def clean(lines: list[Line]) -> CleanText:
+    lines, header = strip_running_headers(lines)
+    lines = mark_page_starts(normalize_page_breaks(lines))
+    lines = repair_hyphens(lines)
+    return CleanText(lines, header)
+
+
+# -- running headers ---------------------------------------------------------------
+
+
+def strip_running_headers(lines: list[Line]) -> tuple[list[Line], MeetingHeader]:
+    """Drop "Committee | DD-MM-YYYY" and "SIDE | N" lines, and any other line that
+    repeats at the top or bottom of most pages (a generic running header/footer)."""
+    committees: Counter[tuple[str, str]] = Counter()
+    kept: list[Line] = []
+    for line in lines:
+        m = _HEADER_RE.match(line.text)
+        if m:
+            iso = f"{m['y']}-{m['m']}-{m['d']}"
+            committees[(m["committee"].strip(), iso)] += 1
+            continue
+        if _PAGE_RE.match(line.text):
+            continue
+        kept.append(line)
+    kept = _drop_repeated_edges(kept)
+    header = MeetingHeader()
+    if committees:
+        (header.committee, header.meeting_date), _ = committees.most_common(1)[0]
+    return kept, header
+
+
+def _shape(text: str) -> str:
+    return re.sub(r"\d+", "#", text.strip().lower())
+
+
+def _drop_repeated_edges(lines: list[Line]) -> list[Line]:
+    pages: dict[int, list[int]] = {}
+    for i, line in enumerate(lines):
+        if line.text.strip():
+            pages.setdefault(line.page, []).append(i)
+    if len(pages) < 4:
+        return lines
+    edge_shapes: Counter[str] = Counter()
+    for idx in pages.values():
+        for i in {idx[0], idx[-1]}:
+            edge_shapes[_shape(lines[i].text)] += 1
+    repeated = {s for s, n in edge_shapes.items() if n >= max(3, len(pages) * 0.6) and len(s) < 80}
+    if not repeated:
+        return lines
+    drop = set()
+    for idx in pages.values():
+        for i in {idx[0], idx[-1]}:
+            if _shape(lines[i].text) in repeated:
+                drop.add(i)
+    return [line for i, line in enumerate(lines) if i not in drop]
+
+
+def normalize_page_breaks(lines: list[Line]) -> list[Line]:
+    """Blank lines around a page break say nothing about paragraphs (PDFs and text
+    extractions differ there), so drop them and break the paragraph only where the
+    last line before the break ends a sentence."""
+    out: list[Line] = []
+    last_text: Line | None = None
+    for line in lines:
+        if not line.text.strip():
+            out.append(line)
+            continue
+        if last_text is not None and line.page != last_text.page:
+            while out and not out[-1].text.strip():
+                out.pop()
+            if last_text.text.rstrip().endswith((".", ":", "!", "?")):
+                out.append(Line("", line.page))
+        out.append(line)
+        last_text = line
+    return out
+
+
+def mark_page_starts(lines: list[Line]) -> list[Line]:
+    """The first text line of each page: parts of the agenda begin there."""
+    out = []
+    last_page = None
+    for line in lines:
+        if line.text.strip() and line.page != last_page:
+            out.append(replace(line, page_start=True))
+            last_page = line.page
+        else:
+            out.append(replace(line, page_start=False) if line.page_start else line)
+    return out
+
+
+# -- hyphenation ---------------------------------------------------------------------
+
+# A hyphen before these words is a shared-suffix hyphen: "erhvervs- og velfærds...".
+_CONJUNCTIONS = {"og", "eller", "samt", "til", "end", "som", "and", "or"}
+_TRAIL_RE = re.compile(r"(?P<word>[\w’'./:%-]*\w)-$")
+_LEAD_RE = re.compile(r"^(?P<word>[\w’'-]+)(?P<rest>.*)$", re.DOTALL)
+
+
+def word_counts(lines: list[Line]) -> Counter[str]:
+    """How often each word form occurs inside lines (never at a line end), the
+    document's own evidence for whether a split word is one word or a compound
+    written with a hyphen."""
+    counts: Counter[str] = Counter()
+    for line in lines:
+        words = _WORD_RE.findall(line.text)
+        if line.text.rstrip().endswith("-") and words:
+            words = words[:-1]
+        for w in words:
+            counts[w.lower().strip("-")] += 1
+        for a, b in zip(words, words[1:], strict=False):
+            counts[f"{a} {b}".lower()] += 1
+    return counts
+
+
+@lru_cache(maxsize=65536)
+def _zipf(word: str, lang: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, lang)
+
+
+def join_decision(prefix: str, suffix: str, counts: Counter[str]) -> str:
+    """How to join a word split at a line end: "join" (med-/lemmerne), "hyphen"
+    (SOSU-/uddannelserne) or "space" (erhvervs-/og).
+
+    Danish closes compounds, so joining is the default; a hyphen stays for acronyms,
+    names, numbers and URLs, where the document itself writes the word with a hyphen
+    or a space more often than closed, and for English compounds ("life-science").
+    """
+    if "://" in prefix or prefix.lower().startswith("www."):
+        return "hyphen"
+    if suffix.lower() in _CONJUNCTIONS:
+        return "space"
+    if not suffix[:1].isalpha() or suffix[:1].isupper():
+        return "hyphen"
+    last = prefix.split("-")[-1]
+    letters = [c for c in last if c.isalpha()]
+    if any(c.isdigit() for c in last) or (len(letters) >= 2 and all(c.isupper() for c in letters)):
+        return "hyphen"
+    joined = (prefix + suffix).lower()
+    n_joined = counts.get(joined, 0)
+    n_apart = counts.get(f"{prefix}-{suffix}".lower(), 0) + counts.get(
+        f"{last} {suffix}".lower(), 0
+    )
+    if n_apart != n_joined:
+        return "hyphen" if n_apart > n_joined else "join"
+    word = suffix.lower().rstrip("’'")
+    if (
+        _zipf(joined, "da") == 0
+        and _zipf(last.lower(), "en") >= 4.0
+        and _zipf(word, "en") >= 4.0
+        and _zipf(last.lower(), "en") > _zipf(last.lower(), "da")
+    ):
+        return "hyphen"
+    return "join"
+
+
+def repair_hyphens(lines: list[Line]) -> list[Line]:
+    """Join words split at line ends, across blank lines and page breaks.
+
+    The second half of the word moves up to the first line, so each line keeps its
+    page and style and a title wrapped over lines stays a title.
+    """
+    counts = word_counts(lines)
+    out = [replace(line) for line in lines]
+    for i, line in enumerate(out):
+        m = _TRAIL_RE.search(line.text)
+        if not m or line.text.endswith("--"):
+            continue
+        j = i + 1
+        while j < len(out) and not out[j].text.strip():
+            j += 1
+        if j == len(out):
+            break
+        lead = _LEAD_RE.match(out[j].text.lstrip())
+        if not lead:
+            continue
+        prefix, suffix, rest = m["word"], lead["word"], lead["rest"]
+        if "://" in prefix or prefix.lower().startswith("www."):
+            # A URL goes on to the next space, whatever its characters.
+            suffix, _, rest = out[j].text.lstrip().partition(" ")
+        # A suffix may carry its own trailing hyphen only if the line ends there.
+        decision = join_decision(prefix, suffix.rstrip("-") or suffix, counts)
+        head = line.text[: m.end("word")]
+        if decision == "join":
+            line.text = head + suffix
+        elif decision == "hyphen":
+            line.text = head + "-" + suffix
+        else:
+            continue  # "erhvervs- og": the line break is a space; nothing to move
+        out[j].text = rest.lstrip()
+    return out

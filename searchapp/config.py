@@ -1,0 +1,97 @@
+"""The config file: read once, checked strictly, paths made absolute.
+
+A wrong key is a typo an admin will not spot in a traceback, so every problem names
+the key it is about.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ENV_VAR = "SEARCHAPP_CONFIG"
+DEFAULT_FILE = "config.toml"
+
+
+class ConfigError(Exception):
+    """The config file is missing, unreadable or wrong; the message says where."""
+
+
+@dataclass(frozen=True)
+class Config:
+    sources: list[Path] = field(default_factory=list)
+    index_path: Path = Path("index")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    file: Path | None = None  # where it was read from, for messages
+
+
+# section -> key -> (type, default). Types are checked, unknown keys refused.
+_SCHEMA: dict[str, dict[str, tuple[type, object]]] = {
+    "sources": {"paths": (list, ["samples"])},
+    "index": {"path": (str, "index")},
+    "server": {"host": (str, "127.0.0.1"), "port": (int, 8000)},
+}
+
+_TYPE_NAMES = {list: "a list of strings", str: "a string", int: "an integer"}
+
+
+def find_config_file(explicit: str | os.PathLike | None = None) -> Path:
+    """--config wins, then $SEARCHAPP_CONFIG, then ./config.toml."""
+    if explicit:
+        return Path(explicit)
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR])
+    return Path(DEFAULT_FILE)
+
+
+def load_config(explicit: str | os.PathLike | None = None) -> Config:
+    path = find_config_file(explicit)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    return config_from_dict(raw, base=path.resolve().parent, file=path)
+
+
+def config_from_dict(raw: dict, base: Path, file: Path | None = None) -> Config:
+    where = f"{file}: " if file else ""
+    values: dict[str, dict[str, object]] = {}
+    for section, content in raw.items():
+        if section not in _SCHEMA:
+            known = ", ".join(f"[{s}]" for s in _SCHEMA)
+            raise ConfigError(f"{where}unknown section [{section}] (known: {known})")
+        if not isinstance(content, dict):
+            raise ConfigError(f"{where}'{section}' must be a section [{section}]")
+        for key, value in content.items():
+            name = f"{section}.{key}"
+            if key not in _SCHEMA[section]:
+                known = ", ".join(_SCHEMA[section])
+                raise ConfigError(f"{where}unknown key '{name}' (known in [{section}]: {known})")
+            expected = _SCHEMA[section][key][0]
+            ok = isinstance(value, expected) and not isinstance(value, bool)
+            if expected is list:
+                ok = ok and all(isinstance(v, str) for v in value)
+            if not ok:
+                raise ConfigError(f"{where}'{name}' must be {_TYPE_NAMES[expected]}, got {value!r}")
+        values[section] = content
+
+    def get(section: str, key: str):
+        return values.get(section, {}).get(key, _SCHEMA[section][key][1])
+
+    port = get("server", "port")
+    if not 0 < port < 65536:
+        raise ConfigError(f"{where}'server.port' must be between 1 and 65535, got {port}")
+    return Config(
+        sources=[(base / p) for p in get("sources", "paths")],
+        index_path=base / get("index", "path"),
+        host=get("server", "host"),
+        port=port,
+        file=file,
+    )

@@ -1,0 +1,212 @@
+"""File -> pages of lines, with the font facts that tell headings from body text.
+
+PDFs go through pdfminer.six; plain-text extractions of minutes (each printed line
+followed by an empty line, a page starting with a line that begins with one space)
+are read into the same shape, without font facts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+SOURCE_SUFFIXES = (".pdf", ".txt")
+
+
+class ExtractError(Exception):
+    """A file that cannot be read as minutes; the reason is meant for a person."""
+
+    def __init__(self, path: Path | str, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = Path(path)
+        self.reason = reason
+
+
+@dataclass
+class Line:
+    text: str
+    page: int
+    size: float = 0.0  # font size in points; 0 when unknown (text files)
+    bold: bool = False
+    page_start: bool = False  # first line of its page (set by the clean stage too)
+
+    @property
+    def has_font(self) -> bool:
+        return self.size > 0
+
+
+def extract(path: Path) -> list[Line]:
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        return extract_pdf(path)
+    if suffix == ".txt":
+        return extract_text(path)
+    raise ExtractError(path, f"unsupported file type '{suffix}' (only .pdf and .txt)")
+
+
+# -- PDF ------------------------------------------------------------------------------
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ExtractError(path, "the file disappeared before it could be read") from None
+    except IsADirectoryError:
+        raise ExtractError(path, "is a folder, not a file") from None
+    except OSError as exc:
+        raise ExtractError(path, f"cannot be read ({exc.strerror})") from None
+
+
+def extract_pdf(path: Path) -> list[Line]:
+    # Imported here: pdfminer is slow to import and text-only runs don't need it.
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LAParams, LTChar, LTTextContainer, LTTextLine
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psparser import PSException
+
+    data = _read_bytes(path)
+    if not data.strip():
+        raise ExtractError(path, "the file is empty")
+    if not data.lstrip()[:5].startswith(b"%PDF-"):
+        raise ExtractError(path, "is not a PDF file (it does not start with %PDF-)")
+    if b"%%EOF" not in data[-2048:]:
+        # pdfminer can sometimes read a cut-off file half-way; a half minute is worse
+        # than a clear refusal.
+        raise ExtractError(path, "the PDF is truncated (no end-of-file marker); re-download it")
+
+    lines: list[Line] = []
+    pages_seen = 0
+    try:
+        for page_no, page in enumerate(extract_pages(str(path), laparams=LAParams()), 1):
+            pages_seen = page_no
+            page_lines = []
+            for element in page:
+                if not isinstance(element, LTTextContainer):
+                    continue
+                for text_line in element:
+                    if not isinstance(text_line, LTTextLine):
+                        continue
+                    text = fix_unmapped_glyphs(text_line.get_text().rstrip("\n").rstrip())
+                    if not text.strip():
+                        continue
+                    chars = [c for c in text_line if isinstance(c, LTChar) and c.get_text().strip()]
+                    size, bold = _dominant_font(chars)
+                    page_lines.append(
+                        (-round(text_line.y1), round(text_line.x0), Line(text, page_no, size, bold))
+                    )
+            page_lines.sort(key=lambda t: (t[0], t[1]))
+            lines.extend(_with_paragraph_breaks(page_lines))
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise ExtractError(path, "the PDF is encrypted (password protected)") from None
+    except (PDFSyntaxError, PSException) as exc:
+        raise ExtractError(path, f"the PDF is damaged ({exc or 'syntax error'})") from None
+    except Exception as exc:  # pdfminer raises many kinds on broken files
+        if "encrypt" in type(exc).__name__.lower() or "password" in str(exc).lower():
+            raise ExtractError(path, "the PDF is encrypted (password protected)") from None
+        raise ExtractError(path, f"the PDF could not be read ({type(exc).__name__})") from None
+    if pages_seen == 0:
+        raise ExtractError(path, "the PDF has no pages")
+    if not lines:
+        raise ExtractError(
+            path,
+            f"no text in {pages_seen} page(s): a scanned PDF without a text layer? "
+            "Run it through OCR first",
+        )
+    return lines
+
+
+def _with_paragraph_breaks(page_lines):
+    """A vertical gap wider than a line is a blank line, as in the text extractions."""
+    previous_top = None
+    for neg_top, _, line in page_lines:
+        top = -neg_top
+        if previous_top is not None and previous_top - top > 1.7 * max(line.size, 8.0):
+            yield Line("", line.page)
+        if previous_top is None or top != previous_top:
+            previous_top = top
+        yield line
+
+
+def _dominant_font(chars) -> tuple[float, bool]:
+    if not chars:
+        return 0.0, False
+    counts = Counter((round(c.size, 1), "bold" in c.fontname.lower()) for c in chars)
+    (size, bold), _ = counts.most_common(1)[0]
+    return float(size), bold
+
+
+# -- plain text -----------------------------------------------------------------------
+
+_CID_RE = re.compile(r"\(cid:(\d+)\)")
+_CID_CHARS = {"127": "•"}  # the bullet of Symbol-encoded lists
+
+
+def fix_unmapped_glyphs(text: str) -> str:
+    """pdfminer writes "(cid:N)" for glyphs without a Unicode mapping; the raw text
+    extractions carry the same artefacts."""
+    return _CID_RE.sub(lambda m: _CID_CHARS.get(m.group(1), ""), text)
+
+
+_SIDE_RE = re.compile(r"^\s*SIDE\s*\|\s*(\d+)\s*$")
+_DATE_HEADER_RE = re.compile(r"^\s*\S.*\|\s*\d{2}-\d{2}-\d{4}\s*$")
+
+
+def extract_text(path: Path) -> list[Line]:
+    data = _read_bytes(path)
+    if not data.strip():
+        raise ExtractError(path, "the file is empty")
+    if b"\x00" in data[:4096]:
+        raise ExtractError(path, "is not a text file (binary content)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    return lines_from_text(text)
+
+
+def lines_from_text(text: str) -> list[Line]:
+    """Rebuild printed lines and pages from a raw text extraction.
+
+    Empty lines only separate printed lines; a line of spaces is a printed blank line;
+    a line that begins with exactly one space before text starts a page; running
+    headers left in the text start a page and "SIDE | N" says which.
+    """
+    lines: list[Line] = []
+    page = 1
+    in_header = False
+    next_is_start = True
+    text = fix_unmapped_glyphs(text.replace("\r\n", "\n").replace("\r", "\n"))
+    for raw in text.split("\n"):
+        if raw == "":
+            continue
+        content = raw.strip()
+        if not content:
+            lines.append(Line("", page))
+            continue
+        side = _SIDE_RE.match(raw)
+        if _DATE_HEADER_RE.match(raw) and not in_header:
+            page += 1
+            in_header = True
+            lines.append(Line(content, page, page_start=True))
+            next_is_start = False
+            continue
+        if side:
+            if not in_header:
+                page += 1
+            page = int(side.group(1)) if in_header else page
+            in_header = False
+            lines.append(Line(content, page, page_start=not lines or lines[-1].page != page))
+            next_is_start = True
+            continue
+        in_header = False
+        starts_page = raw.startswith(" ") and not raw.startswith("  ")
+        if starts_page and lines:
+            page += 1
+        lines.append(Line(content, page, page_start=starts_page or next_is_start))
+        next_is_start = False
+    return lines

@@ -1,0 +1,116 @@
+"""Danish as people type it: letters spelled out, dates in words, case numbers loosely.
+
+Pure functions, shared by the analysis (index and query time), the query parser and
+the pages.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+MONTHS = {
+    "januar": 1,
+    "februar": 2,
+    "marts": 3,
+    "april": 4,
+    "maj": 5,
+    "juni": 6,
+    "juli": 7,
+    "august": 8,
+    "september": 9,
+    "oktober": 10,
+    "november": 11,
+    "december": 12,
+}
+MONTH_NAMES = {n: name for name, n in MONTHS.items()}
+_MONTH_ALT = "|".join(MONTHS) + r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|okt|nov|dec"
+_SHORT = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+          "sept": 9, "okt": 10, "nov": 11, "dec": 12}  # fmt: skip
+
+_FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa",
+                       "ä": "ae", "ö": "oe", "é": "e", "ü": "u"})  # fmt: skip
+
+
+def fold_danish(text: str) -> str:
+    """One spelling for "Ålborg"/"Aalborg" and "ældre"/"aeldre": the letters spelled
+    out, as on a keyboard without them."""
+    return text.translate(_FOLD)
+
+
+def format_danish_date(iso: str) -> str:
+    """ "2025-04-11" -> "11. april 2025"."""
+    try:
+        d = date.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return iso or ""
+    return f"{d.day}. {MONTH_NAMES[d.month]} {d.year}"
+
+
+@dataclass(frozen=True)
+class QueryDates:
+    text: str  # the query with the date words taken out
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+_DAY_MONTH_YEAR = re.compile(
+    rf"\b(?P<day>[0-3]?\d)\.?\s+(?P<month>{_MONTH_ALT})\.?\s+(?P<year>(?:19|20)\d\d)\b", re.I
+)
+_MONTH_YEAR = re.compile(rf"\b(?P<month>{_MONTH_ALT})\.?\s+(?P<year>(?:19|20)\d\d)\b", re.I)
+_NUMERIC = re.compile(r"\b(?P<day>[0-3]?\d)[-/.](?P<month>[01]?\d)[-/.](?P<year>(?:19|20)\d\d)\b")
+_ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")
+
+
+def _month_number(word: str) -> int:
+    word = word.lower()
+    return MONTHS.get(word) or _SHORT[word]
+
+
+def _month_end(year: int, month: int) -> date:
+    first_next = date(year + (month == 12), month % 12 + 1, 1)
+    return first_next - timedelta(days=1)
+
+
+def extract_dates(query: str) -> QueryDates:
+    """Take a date written in the query box ("april 2025", "3. februar 2025",
+    "11-04-2025") out of the words and return it as a range. A bare year stays a word:
+    "budget 2025" is more often about the budget than about the year."""
+    for pattern, whole_month in (
+        (_DAY_MONTH_YEAR, False),
+        (_ISO, False),
+        (_NUMERIC, False),
+        (_MONTH_YEAR, True),
+    ):
+        m = pattern.search(query)
+        if not m:
+            continue
+        try:
+            year = int(m["year"])
+            month = int(m["month"]) if m["month"].isdigit() else _month_number(m["month"])
+            if whole_month:
+                start, end = date(year, month, 1), _month_end(year, month)
+            else:
+                start = end = date(year, month, int(m["day"]))
+        except (ValueError, KeyError):
+            return QueryDates(query)  # "30. februar": not a date, so no filter at all
+        rest = (query[: m.start()] + " " + query[m.end() :]).strip()
+        return QueryDates(re.sub(r"\s+", " ", rest), start, end)
+    return QueryDates(query)
+
+
+_CASE_WORDS = re.compile(
+    r"\b(?:sag(?:snr|snummer|snr\.)?\.?\s*:?\s*|SAG-)(?P<num>(?:19|20)\d\d-\d{3,6})\b", re.I
+)
+_BARE_CASE = re.compile(r"^\s*(?P<num>(?:19|20)\d\d-\d{3,6})\s*$")
+
+
+def extract_case(query: str) -> tuple[str, str | None]:
+    """ "sag 2025-01103", "SAG-2025-01103" or a bare "2025-01103" -> the case number,
+    normalised to "SAG-2025-01103", and the query without it."""
+    m = _CASE_WORDS.search(query) or _BARE_CASE.search(query)
+    if not m:
+        return query, None
+    rest = re.sub(r"\s+", " ", (query[: m.start()] + " " + query[m.end() :])).strip()
+    return rest, f"SAG-{m['num']}"

@@ -1,0 +1,54 @@
+from datetime import date
+
+import pytest
+
+from searchapp.danish import extract_case, extract_dates, fold_danish, format_danish_date
+
+
+def test_fold_danish_letters():
+    assert fold_danish("Ålborg") == fold_danish("Aalborg") == "Aalborg"
+    assert fold_danish("ældrereformen") == "aeldrereformen"
+    assert fold_danish("Økonomiudvalget") == "Oekonomiudvalget"
+
+
+def test_format_danish_date():
+    assert format_danish_date("2025-04-11") == "11. april 2025"
+    assert format_danish_date("2021-02-03") == "3. februar 2021"
+    assert format_danish_date("ikke en dato") == "ikke en dato"
+
+
+@pytest.mark.parametrize(
+    "query,text,start,end",
+    [
+        ("april 2025", "", date(2025, 4, 1), date(2025, 4, 30)),
+        ("ældrereform april 2025", "ældrereform", date(2025, 4, 1), date(2025, 4, 30)),
+        ("3. februar 2025", "", date(2025, 2, 3), date(2025, 2, 3)),
+        ("møde 11-04-2025", "møde", date(2025, 4, 11), date(2025, 4, 11)),
+        ("2025-04-11 referat", "referat", date(2025, 4, 11), date(2025, 4, 11)),
+        ("december 2024", "", date(2024, 12, 1), date(2024, 12, 31)),
+        ("feb 2024", "", date(2024, 2, 1), date(2024, 2, 29)),
+    ],
+)
+def test_dates_in_the_query(query, text, start, end):
+    got = extract_dates(query)
+    assert (got.text, got.date_from, got.date_to) == (text, start, end)
+
+
+@pytest.mark.parametrize("query", ["budget 2025", "30. februar 2025", "reform", "SAG-2025-01103"])
+def test_no_date(query):
+    got = extract_dates(query)
+    assert got.text == query and got.date_from is None
+
+
+@pytest.mark.parametrize(
+    "query,rest,case",
+    [
+        ("SAG-2025-01103", "", "SAG-2025-01103"),
+        ("sag 2025-01103", "", "SAG-2025-01103"),
+        ("2025-01103", "", "SAG-2025-01103"),
+        ("sundhed sag 2025-01103", "sundhed", "SAG-2025-01103"),
+        ("sundhedsreformen", "sundhedsreformen", None),
+    ],
+)
+def test_case_numbers(query, rest, case):
+    assert extract_case(query) == (rest, case)

@@ -1,0 +1,259 @@
+"""Danish text analysis for the index, in the manner of Whoosh's analysis module.
+
+A tokenizer and small filters composed with `|`. The same chains run at index time and
+at query time; what differs is told by the token's `mode`:
+
+- at index time a word may stand for several terms at one position: a hyphenated word
+  also as its parts ("sosu-uddannelserne", "sosu", "uddannelserne"), a case number also
+  as its digits ("sag-2025-01103", "2025-01103"), a closed compound also as its parts
+  ("ældrereformen", "ældre", "reformen"). Whichever of them a person types then matches.
+- at query time a word stays one term, so a query never asks for more than was typed.
+
+Danish letters are folded (æ -> ae, ø -> oe, å -> aa) before stemming, at both times,
+so "aeldrereformen" typed on a foreign keyboard finds "ældrereformen".
+
+Every piece is a module-level class holding only plain data, because Whoosh pickles the
+schema, analyzers included, into the index.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+
+from whoosh.analysis import Composable, Filter, LowercaseFilter, Token, Tokenizer
+
+from .compounds import split_compound
+from .danish import fold_danish
+
+# The Snowball stop list for Danish (https://snowballstem.org/algorithms/danish/stop.txt);
+# snowballstemmer ships the stemmers only.
+DANISH_STOP_WORDS = frozenset(
+    """
+    og i jeg det at en den til er som på de med han af for ikke der var mig sig men et
+    har om vi min havde ham hun nu over da fra du ud sin dem os op man hans hvor eller
+    hvad skal selv her alle vil blev kunne ind når være dog noget ville jo deres efter
+    ned skulle denne end dette mit også under have dig anden hende mine alt meget sit
+    sine vor mod disse hvis din nogle hos blive mange ad bliver hendes været thi jer
+    sådan
+    """.split()
+)
+
+# A word: letters and digits, a decimal or thousands separator between digits ("9,8",
+# "3.354"), hyphens between such parts ("SAG-2025-01103", "SOSU-uddannelserne").
+_PART = r"[^\W_]+(?:(?<=\d)[.,]\d+)*"
+_HYPHENS = "-\u2010\u2011"  # hyphen-minus, hyphen, non-breaking hyphen
+WORD_PATTERN = re.compile(rf"{_PART}(?:[{_HYPHENS}]{_PART})*")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_HYPHEN_RE = re.compile(f"[{_HYPHENS}]")
+
+
+def word_parts(word: str) -> list[tuple[int, int]]:
+    """Where the parts of a hyphenated word are, as (start, end) offsets; [] for a word
+    that is one part. Runs of numbers stay together, so "SAG-2025-01103" gives "SAG" and
+    "2025-01103", and a date or number such as "11-04-2025" is not split at all."""
+    pieces, start = [], 0
+    for m in _HYPHEN_RE.finditer(word):
+        pieces.append((start, m.start()))
+        start = m.end()
+    if not pieces:
+        return []
+    pieces.append((start, len(word)))
+    parts: list[tuple[int, int, bool]] = []
+    for s, e in pieces:
+        numeric = bool(_NUMBER.fullmatch(word, s, e))
+        if parts and numeric and parts[-1][2]:
+            parts[-1] = (parts[-1][0], e, True)
+        else:
+            parts.append((s, e, numeric))
+    return [(s, e) for s, e, _ in parts] if len(parts) > 1 else []
+
+
+class DanishTokenizer(Tokenizer):
+    """Words, numbers and case numbers, kept whole; at index time a hyphenated word is
+    followed by its parts at the same position, with their own character offsets."""
+
+    def __eq__(self, other):
+        return self.__class__ is other.__class__
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True,
+                 mode="", **kwargs):  # fmt: skip
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            t.original = t.text = value
+            t.boost = 1.0
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar, t.endchar = start_char, start_char + len(value)
+            yield t
+            return
+        for pos, match in enumerate(WORD_PATTERN.finditer(value), start_pos):
+            word = _HYPHEN_RE.sub("-", match.group())
+            spans = [(0, len(word))]
+            if mode != "query":
+                spans += word_parts(word)
+            for s, e in spans:
+                t.text = word[s:e]
+                t.boost = 1.0
+                t.stopped = False
+                if keeporiginal:
+                    t.original = t.text
+                if positions:
+                    t.pos = pos
+                if chars:
+                    t.startchar = start_char + match.start() + s
+                    t.endchar = start_char + match.start() + e
+                yield t
+
+
+class CompoundFilter(Filter):
+    """At index time, follows a closed compound with its parts at the same position, so
+    "reform" finds "ældrereformen" (see compounds.py for how words are split)."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if t.mode == "query" or t.stopped:
+                yield t
+                continue
+            word = t.text
+            parts = split_compound(word)
+            # Filters downstream change the one shared token: note what a part needs.
+            pos = t.pos if t.positions else None
+            start = t.startchar if t.chars else 0
+            yield t
+            offset = 0
+            for part in parts:
+                t.text, t.stopped, t.boost = part, False, 1.0
+                if pos is not None:
+                    t.pos = pos
+                found = word.find(part, offset)
+                if t.chars and found >= 0:
+                    t.startchar, t.endchar = start + found, start + found + len(part)
+                    offset = found + len(part)
+                yield t
+
+
+class DanishStopFilter(Filter):
+    """Drops the Snowball Danish stop words and single letters.
+
+    Unlike Whoosh's StopFilter it renumbers by position, not by token, because several
+    terms may share a position: a position only disappears when all of its terms were
+    stopped. Like Whoosh's, it marks stop words instead when `removestops` is off
+    (the highlighter wants every word).
+    """
+
+    def __init__(self, stoplist=DANISH_STOP_WORDS):
+        self.stops = frozenset(stoplist) | {fold_danish(w) for w in stoplist}
+
+    def __eq__(self, other):
+        return self.__class__ is other.__class__ and self.stops == other.stops
+
+    def __call__(self, tokens):
+        stops = self.stops
+        kept_pos = None  # original position of the last kept term
+        out_pos = 0  # the position it was given
+        for t in tokens:
+            text = t.text
+            if text in stops or (len(text) < 2 and not text.isdigit()):
+                if not t.removestops:
+                    t.stopped = True
+                    yield t
+                continue
+            t.stopped = False
+            if t.positions and t.removestops:
+                if kept_pos is None:
+                    out_pos = t.pos
+                elif t.pos != kept_pos:
+                    out_pos += 1
+                kept_pos = t.pos
+                t.pos = out_pos
+            yield t
+
+
+class FoldFilter(Filter):
+    """Spells Danish letters out: "ældre" -> "aeldre", so both spellings are one term.
+
+    With `keep_original`, index time keeps the word as written too, at the same
+    position, so the field's word list still reads as Danish (for suggestions); a
+    query is always folded, which matches either.
+    """
+
+    def __init__(self, keep_original=False):
+        self.keep_original = keep_original
+
+    def __eq__(self, other):
+        return self.__class__ is other.__class__ and self.__dict__ == other.__dict__
+
+    def __call__(self, tokens):
+        for t in tokens:
+            text = t.text
+            folded = fold_danish(text)
+            if folded != text and self.keep_original and t.mode != "query":
+                pos = t.pos if t.positions else None
+                yield t
+                t.text, t.stopped = folded, False
+                if pos is not None:
+                    t.pos = pos
+                yield t
+            else:
+                t.text = folded
+                yield t
+
+
+_local = threading.local()
+
+
+@lru_cache(maxsize=200_000)
+def stem_word(word: str) -> str:
+    """The Snowball Danish stem, cached per word: a corpus repeats its words endlessly.
+    (snowballstemmer uses PyStemmer's C code when it is installed; a stemmer object is
+    not thread-safe, so each thread has its own.)"""
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        import snowballstemmer
+
+        stemmer = _local.stemmer = snowballstemmer.stemmer("danish")
+    return stemmer.stemWord(word)
+
+
+class DanishStemFilter(Filter):
+    """Snowball Danish stems: "kommunerne" and "kommunen" are both "kommun". Numbers and
+    case numbers are left as they are."""
+
+    is_morph = True
+
+    def __eq__(self, other):
+        return self.__class__ is other.__class__
+
+    def __call__(self, tokens):
+        for t in tokens:
+            text = t.text
+            if not t.stopped and not any(c.isdigit() for c in text):
+                t.text = stem_word(text)
+            yield t
+
+
+def DanishAnalyzer() -> Composable:
+    """For the searchable text fields: words stemmed, stop words out, compounds split."""
+    return (
+        DanishTokenizer()
+        | LowercaseFilter()
+        | CompoundFilter()
+        | DanishStopFilter()
+        | FoldFilter()
+        | DanishStemFilter()
+    )
+
+
+def ExactAnalyzer() -> Composable:
+    """For quoted phrases and exact names: words as written (only lowercased and with
+    Danish letters also spelled out), no stop words taken out, nothing stemmed."""
+    return DanishTokenizer() | LowercaseFilter() | FoldFilter(keep_original=True)
+
+
+def terms(analyzer, text: str, mode: str = "index") -> list[str]:
+    """The terms `analyzer` makes of `text`: for tests and for debugging relevance."""
+    return [t.text for t in analyzer(text, mode=mode)]

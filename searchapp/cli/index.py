@@ -1,0 +1,250 @@
+"""`searchapp reindex` and `searchapp stats`: thin over searchapp.index, which does the
+work and raises IndexProblem; here those become messages and exit codes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ..index import IndexProblem, Progress, ReindexReport, index_stats, reindex
+from . import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, config_option, get_config
+
+EXIT_INTERRUPTED = 130  # the shell's convention for Ctrl-C
+
+
+def _show(path: Path | str) -> str:
+    """A path as short as it is unambiguous: relative to the working folder if inside."""
+    path = Path(path)
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+class _Reporter:
+    """Progress for a person at a terminal (tqdm bars on stderr) or a log for cron
+    (one plain line per file on stdout); nothing at all with --quiet."""
+
+    def __init__(self, quiet: bool, tty: bool):
+        self.quiet, self.tty = quiet, tty
+        self.bar = None
+
+    def __call__(self, event: Progress) -> None:
+        if self.quiet:
+            return
+        if self.tty:
+            self._bar(event)
+        else:
+            self._log(event)
+
+    def _bar(self, event: Progress) -> None:
+        from tqdm import tqdm
+
+        if event.stage in ("wait", "plan"):
+            tqdm.write(event.message, file=sys.stderr)
+        elif event.stage == "extract":
+            if self.bar is None:
+                self.bar = tqdm(total=event.total, unit="file", desc="Extracting", leave=False)
+            self.bar.total = event.total  # grows when a duplicate must stand in for a file
+            self.bar.set_postfix(items=event.items, refresh=False)
+            self.bar.update(1)
+            if event.error:
+                tqdm.write(f"failed: {_show(event.path)}: {event.error}", file=sys.stderr)
+        elif event.stage == "index":
+            if self.bar is None or self.bar.unit != "item":
+                self.close()
+                self.bar = tqdm(total=event.total, unit="item", desc="Indexing", leave=False)
+            self.bar.update(event.done - self.bar.n)
+        elif event.stage == "publish":
+            self.close()
+
+    def _log(self, event: Progress) -> None:
+        if event.stage in ("wait", "plan"):
+            click.echo(event.message)
+        elif event.stage == "extract":
+            width = len(str(event.total))
+            outcome = f"failed: {event.error}" if event.error else _count(event.file_items, "item")
+            click.echo(f"[{event.done:>{width}}/{event.total}] {_show(event.path)}: {outcome}")
+        elif event.stage == "index" and event.done == event.total:
+            click.echo(f"indexed {event.total} items")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def format_report(report: ReindexReport) -> str:
+    lines = []
+    if report.new_generation:
+        how = "rebuilt" if report.full else "updated"
+        lines.append(f"Index {how} in {report.seconds:.1f} s: {report.generation} is now in use.")
+    else:
+        lines.append(
+            f"Index up to date ({report.seconds:.1f} s): {report.generation} stays in use."
+        )
+    lines += [f"Note: {note}" for note in report.notes]
+    counts = [
+        f"{len(report.added)} added",
+        f"{len(report.changed)} changed",
+        f"{len(report.unchanged)} unchanged",
+        f"{len(report.removed)} removed",
+    ]
+    if report.retried:
+        counts.append(f"{len(report.retried)} retried")
+    counts.append(f"{len(report.failed)} failed")
+    lines.append("Files: " + ", ".join(counts))
+    if report.failed:
+        lines.append("Failed (retried at the next reindex; items they had stay in the index):")
+        lines += [f"  {_show(path)}: {reason}" for path, reason in report.failed]
+    if report.duplicates:
+        lines.append("Duplicates (indexed once):")
+        for d in report.duplicates:
+            if d.dropped == d.kept:
+                lines.append(
+                    f"  {_show(d.dropped)}: {_count(d.items, 'repeated item')}, kept the first"
+                )
+            else:
+                lines.append(
+                    f"  {_show(d.dropped)}: {_count(d.items, 'item')} also in {_show(d.kept)}, "
+                    f"kept {Path(d.kept).name}"
+                )
+    lines.append(
+        f"Items in index: {report.items_in_index} "
+        f"({report.items_written} written, {report.items_deleted} removed)"
+    )
+    return "\n".join(lines)
+
+
+@click.command("reindex")
+@click.option("--full", is_flag=True, help="Rebuild from scratch, re-reading every file.")
+@click.option("--wait", is_flag=True, help="Wait for a running reindex instead of stopping.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only failures (for cron).")
+@config_option
+def reindex_command(full: bool, wait: bool, quiet: bool, config_file: str | None):
+    """Build or update the search index from the source files in the config.
+
+    Only new, changed and previously failed files are read; the items of removed files
+    are taken out. The new index replaces the one in use in a single step at the end:
+    searches keep working meanwhile, and an interrupted reindex changes nothing.
+
+    Exit status: 0 all files indexed; 1 some files failed (everything else is indexed);
+    2 configuration error, index folder not writable, or another reindex running
+    (nothing changed); 130 interrupted with Ctrl-C (nothing changed).
+
+    \b
+    Example:
+        searchapp reindex
+        searchapp reindex --full --config /etc/searchapp/config.toml
+        searchapp reindex --quiet --wait     # nightly, from cron
+    """
+    config = get_config(config_file)
+    reporter = _Reporter(quiet, tty=sys.stdout.isatty())
+    try:
+        report = reindex(config.sources, config.index_path, full=full, wait=wait, progress=reporter)
+    except IndexProblem as exc:
+        reporter.close()
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    except KeyboardInterrupt:
+        reporter.close()
+        click.echo("Interrupted: the index in use was not changed.", err=True)
+        raise SystemExit(EXIT_INTERRUPTED) from None
+    reporter.close()
+    if not quiet:
+        click.echo(format_report(report))
+    elif report.failed:
+        for path, reason in report.failed:
+            click.echo(f"failed: {_show(path)}: {reason}", err=True)
+    raise SystemExit(EXIT_PARTIAL if report.failed else EXIT_OK)
+
+
+def _human_size(n: int) -> str:
+    size = float(n)
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
+    raise AssertionError("unreachable")
+
+
+def format_stats(stats: dict, list_files: bool = False) -> str:
+    dates = ""
+    if stats["date_from"]:
+        dates = f", {stats['date_from']} to {stats['date_to']}"
+    lines = [
+        f"Index: {stats['index_path']} ({stats['generation']}, built {stats['built_at']}, "
+        f"{_human_size(stats['size_bytes'])})",
+        f"Items: {stats['items']} in {_count(stats['meetings'], 'meeting')}{dates}",
+    ]
+    if stats["committees"]:
+        lines.append("Committees:")
+        width = max(len(c["name"]) for c in stats["committees"])
+        for c in stats["committees"]:
+            lines.append(
+                f"  {c['name']:<{width}}  {_count(c['items'], 'item')}, "
+                f"{_count(c['meetings'], 'meeting')}"
+            )
+    files = stats["files"]
+    lines.append(
+        f"Source files: {len(files)} ({len(stats['failed'])} failed, "
+        f"{_count(len(stats['duplicates']), 'duplicate')})"
+    )
+    if list_files:
+        for f in files:
+            digest = (f["sha256"] or "?")[:12]
+            what = f"failed: {f['error']}" if f["error"] else _count(f["items"], "item")
+            lines.append(f"  {digest}  {_show(f['path'])}  {what}")
+    elif stats["failed"]:
+        lines.append("Failed:")
+        lines += [f"  {_show(f['path'])}: {f['reason']}" for f in stats["failed"]]
+    since = stats["since_build"]
+    if since is not None:
+        if stats["up_to_date"]:
+            lines.append("Up to date with the source files.")
+        else:
+            lines.append(
+                f"Stale: since the index was built {len(since['added'])} added, "
+                f"{len(since['changed'])} changed, {len(since['removed'])} removed; "
+                "run `searchapp reindex`."
+            )
+            for mark, key in (("+", "added"), ("~", "changed"), ("-", "removed")):
+                lines += [f"  {mark} {_show(p)}" for p in since[key]]
+    return "\n".join(lines)
+
+
+@click.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
+@click.option("--files", "list_files", is_flag=True, help="List every source file and its hash.")
+@config_option
+def stats_command(as_json: bool, list_files: bool, config_file: str | None):
+    """Show what is in the index, and which source files changed since it was built.
+
+    Items, meetings, committees, the date range, size on disk, when it was built, the
+    source files (with --files: each with its SHA-256 and item count) and the files
+    added, changed or removed since, which a reindex would pick up.
+    Exit status 2 when there is no index yet.
+
+    \b
+    Example:
+        searchapp stats
+        searchapp stats --files
+        searchapp stats --json | jq '.committees'
+    """
+    config = get_config(config_file)
+    try:
+        stats = index_stats(config.index_path, config.sources)
+    except IndexProblem as exc:
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    if as_json:
+        click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_stats(stats, list_files))

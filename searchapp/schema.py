@@ -1,0 +1,122 @@
+"""The Whoosh schema: which parts of an agenda item are searched, filtered, sorted, shown.
+
+The field names are a contract with the search module. Facet and sort fields are
+`sortable` (a per-document column), so counting and sorting never load stored fields.
+Bump SCHEMA_VERSION whenever a field or an analyzer changes: reindex then rebuilds the
+whole index instead of mixing old and new documents.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+
+from .analysis import DanishAnalyzer, ExactAnalyzer
+from .models import AgendaItem
+
+SCHEMA_VERSION = 1
+
+TITLE_BOOST = 3.0
+SECTIONS = ("background", "recommendation", "presentation", "attachments", "decision")
+
+
+def build_schema() -> Schema:
+    danish = DanishAnalyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        committee=ID(stored=True, sortable=True),
+        status=ID(stored=True, sortable=True),
+        number=ID(stored=True),
+        number_sort=ID(sortable=True),
+        case_number=ID(stored=True),
+        case_digits=ID,
+        meeting_date=DATETIME(stored=True, sortable=True),
+        year=ID(stored=True, sortable=True),
+        title=TEXT(analyzer=danish, stored=True, field_boost=TITLE_BOOST),
+        text=TEXT(analyzer=danish, stored=True, phrase=True),
+        background=TEXT(analyzer=danish, stored=True),
+        recommendation=TEXT(analyzer=danish, stored=True),
+        presentation=TEXT(analyzer=danish, stored=True),
+        attachments=TEXT(analyzer=danish, stored=True),
+        decision=TEXT(analyzer=danish, stored=True),
+        exact=TEXT(analyzer=ExactAnalyzer(), phrase=True),
+        part=STORED,
+        source=STORED,
+        pages=STORED,
+        urls=STORED,
+        case_handler=STORED,
+        item_json=STORED,
+        source_hash=ID(stored=True),
+    )
+
+
+def number_sort_key(number: str) -> str:
+    """ "3.4" -> "003.004", so item numbers sort as numbers: 3.4 < 3.10 < 4. A letter
+    after the digits stays after them: "3a" -> "003a"."""
+    keys = []
+    for part in number.split("."):
+        m = re.match(r"(\d+)(.*)", part.strip())
+        keys.append(f"{int(m[1]):03d}{m[2]}" if m else part.strip())
+    return ".".join(keys)
+
+
+_CASE_DIGITS = re.compile(r"\d{4}-\d+")
+
+
+def case_digits(case_number: str) -> str:
+    """ "SAG-2025-01103" -> "2025-01103": what people type when they type a case number."""
+    m = _CASE_DIGITS.search(case_number)
+    return m.group() if m else ""
+
+
+def exact_text(item: AgendaItem) -> str:
+    """Title and whole text, the title only once: the parser puts it in `text` too."""
+    if item.title and item.title not in item.text:
+        return f"{item.title}\n{item.text}"
+    return item.text
+
+
+_ID_FIELDS = (
+    "committee", "status", "number", "number_sort", "case_number", "case_digits", "year",
+    "source_hash",
+)  # fmt: skip
+
+
+def item_to_document(item: AgendaItem, source_hash: str) -> dict:
+    """The Whoosh document for one agenda item. Empty ID values are left out: Whoosh
+    would index "" as a term, which every item without a case number would share."""
+    doc = {
+        "id": item.id,
+        "committee": item.committee,
+        "status": item.status,
+        "number": item.number,
+        "number_sort": number_sort_key(item.number),
+        "case_number": item.case_number,
+        "case_digits": case_digits(item.case_number),
+        "year": item.year,
+        "title": item.title,
+        "text": item.text,
+        "background": item.background,
+        "recommendation": item.recommendation,
+        "presentation": item.presentation,
+        "attachments": "\n".join(item.attachments),
+        "decision": item.decision,
+        "exact": exact_text(item),
+        "part": item.part,
+        "source": item.source,
+        "pages": list(item.pages),
+        "urls": list(item.urls),
+        "case_handler": item.case_handler,
+        "item_json": item.to_dict(),
+        "source_hash": source_hash,
+    }
+    try:
+        doc["meeting_date"] = datetime.fromisoformat(item.meeting_date)
+    except (TypeError, ValueError):
+        pass  # an item without a readable date is still found, just not by date
+    for name in _ID_FIELDS:
+        if not doc[name]:
+            del doc[name]
+    return doc

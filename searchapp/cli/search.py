@@ -1,0 +1,129 @@
+"""`searchapp search`: the web search, from a terminal. Thin over searchapp.search:
+the same request object, the same search, the same JSON."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import click
+
+from . import EXIT_USAGE, config_option, get_config
+
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _plain_snippet(snippet: str) -> str:
+    """The HTML snippet for a terminal: the found words in bold, the rest unescaped."""
+    marked = _MARK.sub(lambda m: "\x00" + m.group(1) + "\x01", snippet or "")
+    text = html.unescape(_TAG.sub("", marked))
+    parts = re.split(r"(\x00.*?\x01)", text)
+    return "".join(click.style(p[1:-1], bold=True) if p.startswith("\x00") else p for p in parts)
+
+
+def format_results(result: dict) -> str:
+    lines = []
+    total = result["total"]
+    q = result["query"]["q"]
+    what = f" for »{q}«" if q else ""
+    lines.append(f"{total} {'result' if total == 1 else 'results'}{what}")
+    if result.get("suggestion"):
+        lines.append(f"Did you mean: {result['suggestion']}")
+    hits = result["results"]
+    if hits:
+        lines.append("")
+    for hit in hits:
+        number = hit["item_number"] or "-"
+        lines.append(
+            f"{hit['meeting_date'] or '?':<10}  {hit['committee']}  {number}  "
+            + click.style(hit["title"], bold=True)
+            + f"  [{hit['status_label']}]"
+        )
+        if q and hit.get("snippet"):
+            lines.append("    " + _plain_snippet(hit["snippet"]))
+        lines.append(f"    {hit['id']}")
+    if hits and total > len(hits):
+        first = (result["page"] - 1) * result["per_page"] + 1
+        lines.append("")
+        lines.append(
+            f"Showing {first}-{first + len(hits) - 1} of {total}; "
+            "--page N for more, --json for everything about each."
+        )
+    return "\n".join(lines)
+
+
+@click.command("search")
+@click.argument("query", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Print the API's JSON instead.")
+@click.option("--committee", multiple=True, help="Only this committee (repeatable).")
+@click.option("--status", multiple=True, help="Only this decision status (repeatable).")
+@click.option("--year", multiple=True, help="Only meetings in this year (repeatable).")
+@click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Meetings on or after.")
+@click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Meetings on or before.")
+@click.option("--case", metavar="CASE", help="Only this case number (SAG-2025-01103).")
+@click.option("--sort", type=click.Choice(["relevance", "date_desc", "date_asc"]), help="Order.")
+@click.option(
+    "--limit", "-n", type=int, default=20, show_default=True, help="Results to show (1-100)."
+)
+@click.option("--page", type=int, default=1, show_default=True, help="Page of results.")
+@config_option
+def search_command(
+    query,
+    as_json,
+    committee,
+    status,
+    year,
+    date_from,
+    date_to,
+    case,
+    sort,
+    limit,
+    page,
+    config_file,
+):
+    """Search the index, as the web search does.
+
+    QUERY takes the same syntax as the search box: words (all must match),
+    "a phrase", OR, NOT or -word, word*, and titel:, beslutning:, udvalg:,
+    status:, sag: prefixes. Without QUERY, the newest items are listed.
+
+    Exit status 2 when there is no index yet or a parameter is wrong.
+
+    \b
+    Example:
+        searchapp search ældrereformen
+        searchapp search '"rød løber"' --committee "KKR Hovedstaden" --status approved
+        searchapp search budget --year 2025 --json | jq '.results[].title'
+    """
+    from ..search import BadRequest, IndexNotFound, SearchIndex, SearchRequest, search
+
+    config = get_config(config_file)
+    params = {
+        "q": " ".join(query),
+        "committee": list(committee),
+        "status": list(status),
+        "year": list(year),
+        "from": date_from,
+        "to": date_to,
+        "case": case,
+        "sort": sort,
+        "page": str(page),
+        "per_page": str(limit),
+    }
+    params = {k: v for k, v in params.items() if v not in (None, [], "")}
+    try:
+        request = SearchRequest.from_params(params)
+        result = search(SearchIndex(config.index_path, config.sources), request)
+    except BadRequest as exc:
+        message = exc.message.replace("'per_page'", "--limit").replace("'q'", "QUERY")
+        click.echo(f"Error: {message}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    except IndexNotFound as exc:
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_results(result))

@@ -1,0 +1,96 @@
+"""The web app: an application factory in the style of Flask's tutorial (flaskr).
+
+Nothing is created at import time. `create_app` builds the app, opens the index once
+(a SearchIndex: every request gets a fresh searcher on the newest generation, so a
+reindex is served without a restart), sets the security headers and registers one
+blueprint per surface. The search core (searchapp.search) does the work; the
+blueprints only turn requests into SearchRequests and results into responses.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from ..config import Config, config_from_dict, load_config
+
+# The search core for this app, in app.extensions (see search_index()).
+EXTENSION = "searchapp"
+
+MAX_CONTENT_LENGTH = 64 * 1024  # the app takes no uploads: GET requests only
+
+# No inline script or style, nothing from elsewhere, not framed by anyone.
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])  # fmt: skip
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def _config_of(config: Config | dict | None) -> tuple[Config, dict]:
+    """(the searchapp Config, Flask settings) from what create_app was given:
+    a Config; a dict with the config file's sections ("sources", "index", "server")
+    and/or Flask settings (upper case, e.g. TESTING) and/or "SEARCHAPP" (a Config);
+    or None: the config file (--config, $SEARCHAPP_CONFIG, ./config.toml)."""
+    if config is None:
+        return load_config(), {}
+    if isinstance(config, Config):
+        return config, {}
+    flask_settings = {k: v for k, v in config.items() if k.isupper() and k != "SEARCHAPP"}
+    sections = {k: v for k, v in config.items() if not k.isupper()}
+    if isinstance(config.get("SEARCHAPP"), Config):
+        return config["SEARCHAPP"], flask_settings
+    return config_from_dict(sections, base=Path(os.getcwd())), flask_settings
+
+
+def create_app(config: Config | dict | None = None) -> Flask:
+    from ..search import SearchIndex
+    from . import api, errors, pages
+
+    settings, flask_settings = _config_of(config)
+    app = Flask(__name__, static_folder="../static", template_folder="../templates")
+    app.config.update(
+        MAX_CONTENT_LENGTH=MAX_CONTENT_LENGTH,
+        SEARCHAPP=settings,
+    )
+    app.config.update(flask_settings)
+    app.json.sort_keys = False  # keys in the documented order
+    app.json.ensure_ascii = False
+    app.extensions[EXTENSION] = SearchIndex(settings.index_path, settings.sources)
+
+    errors.init_app(app)
+    app.after_request(_security_headers)
+
+    app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
+    return app
+
+
+def search_index(app: Flask | None = None):
+    """The SearchIndex of the app (default: the current one)."""
+    if app is None:
+        from flask import current_app
+
+        app = current_app
+    return app.extensions[EXTENSION]
+
+
+def _security_headers(response):
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response

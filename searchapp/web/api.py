@@ -1,0 +1,122 @@
+"""The JSON API, the CSV export and the source PDFs: thin over searchapp.search.
+
+Every view turns the query string into a SearchRequest (which checks it), asks the
+search core, and returns what it got: the JSON is the core's dict as it is, so the HTML
+pages can render the very same data. Errors are raised and shaped by errors.py.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, jsonify, request, send_file
+from werkzeug.security import safe_join
+
+from .. import search as core
+from . import search_index
+from .openapi import build_spec
+
+bp = Blueprint("api", __name__)
+
+CSV_FILENAME = "soegning.csv"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@bp.get("/api/search")
+def search():
+    search_request = core.SearchRequest.from_params(request.args)
+    return jsonify(core.search(search_index(), search_request))
+
+
+def _cell(value) -> str:
+    """A CSV cell Excel will not run as a formula (OWASP: prefix with a quote)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _csv_line(values) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow([_cell(v) for v in values])
+    return buffer.getvalue()
+
+
+@bp.get("/api/search.csv")
+def search_csv():
+    """Every matching item (paging ignored), streamed, UTF-8 with a BOM for Excel."""
+    search_request = core.SearchRequest.from_params(request.args)
+    rows = core.search_rows(search_index(), search_request)
+    first = next(rows, None)  # errors (no index) surface now, before the 200 is sent
+
+    def generate():
+        yield "\ufeff" + _csv_line(core.CSV_COLUMNS)
+        if first is None:
+            return
+        yield _csv_line(first[c] for c in core.CSV_COLUMNS)
+        for row in rows:
+            yield _csv_line(row[c] for c in core.CSV_COLUMNS)
+
+    response = Response(generate(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{CSV_FILENAME}"'
+    response.call_on_close(rows.close)
+    return response
+
+
+@bp.get("/api/items/<item_id>")
+def item(item_id: str):
+    found = core.get_item(search_index(), item_id)
+    if found is None:
+        abort(404, description=f"No agenda item with id {item_id!r}.")
+    return jsonify(found)
+
+
+@bp.get("/api/openapi.json")
+def openapi():
+    return jsonify(build_spec(server_url=request.script_root or "/"))
+
+
+@bp.get("/api")
+@bp.get("/api/")
+def index():
+    return jsonify(
+        {
+            "search": "/api/search",
+            "csv": "/api/search.csv",
+            "item": "/api/items/{id}",
+            "openapi": "/api/openapi.json",
+        }
+    )
+
+
+def source_path(path: str, sources) -> Path | None:
+    """The PDF `path` names inside one of the source folders, or None: never a file
+    outside them (no "..", no absolute path, no symlink leading out), never a hidden
+    one, only PDFs."""
+    if not path or "\x00" in path or "\\" in path:
+        return None
+    parts = path.split("/")
+    if any(part.startswith(".") for part in parts) or not path.lower().endswith(".pdf"):
+        return None
+    for root in sources:
+        joined = safe_join(str(root), path)
+        if joined is None:
+            continue
+        real_root = os.path.realpath(root)
+        real = os.path.realpath(joined)
+        if os.path.commonpath([real, real_root]) != real_root:
+            continue
+        if real.lower().endswith(".pdf") and os.path.isfile(real):
+            return Path(real)
+    return None
+
+
+@bp.get("/files/<path:path>")
+def source_file(path: str):
+    found = source_path(path, search_index().sources)
+    if found is None:
+        abort(404, description="No such source file.")
+    return send_file(
+        found, mimetype="application/pdf", download_name=found.name, conditional=True, max_age=3600
+    )

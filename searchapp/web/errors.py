@@ -1,0 +1,132 @@
+"""One error shape for every endpoint: {"error": {"code": ..., "message": ...}}.
+
+The JSON API (/api/...) always answers errors in that shape, as does any other address
+when the client does not prefer HTML; a browser gets the HTML error page (the pages'
+error.html when it can be rendered, a minimal page otherwise). Nothing a client sends
+ends in a 500, and a real 500 never shows a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask, jsonify, render_template, request
+from markupsafe import escape
+from werkzeug.exceptions import HTTPException
+
+from ..search import BadRequest, IndexNotFound
+
+_CODES = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "request_too_large",
+    414: "uri_too_long",
+    431: "request_header_fields_too_large",
+    500: "internal_error",
+    503: "index_unavailable",
+}
+
+_MESSAGES = {
+    404: "No such address.",
+    405: "This address does not take that method.",
+    413: "The request is too large.",
+    500: "Something went wrong on our side; it has been logged.",
+}
+
+# For people in a browser, in Danish.
+_HTML_MESSAGES = {
+    404: "Vi kan ikke finde noget på den adresse. Den kan være skrevet forkert, eller "
+    "indholdet kan være fjernet ved en ny indeksering.",
+    405: "Adressen kan ikke bruges sådan.",
+    413: "Forespørgslen er for stor.",
+    500: "Der skete en fejl hos os. Den er skrevet i loggen; prøv igen om lidt.",
+    503: "Der er endnu ingen indeksering af referaterne. Prøv igen om lidt.",
+}
+
+_TITLES = {
+    400: "Forespørgslen kan ikke bruges",
+    404: "Siden findes ikke",
+    405: "Forespørgslen kan ikke bruges",
+    413: "Forespørgslen er for stor",
+    500: "Der skete en fejl",
+    503: "Søgningen er ikke klar endnu",
+}
+
+
+def wants_json() -> bool:
+    if request.path == "/api" or request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best != "text/html"
+
+
+def error_json(status: int, code: str, message: str, headers=None):
+    response = jsonify({"error": {"code": code, "message": message}})
+    response.status_code = status
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def error_response(status: int, code: str, message: str, headers=None):
+    """The error as JSON, or as an HTML page for a browser."""
+    if wants_json():
+        return error_json(status, code, message, headers)
+    title = _TITLES.get(status, "Der skete en fejl")
+    message = _HTML_MESSAGES.get(status, message)
+    try:
+        body = render_template("error.html", title=title, message=message, q="")
+    except Exception:  # noqa: BLE001 - no pages blueprint, or a broken template
+        body = (
+            f'<!doctype html><html lang="da"><meta charset="utf-8"><title>{escape(title)}'
+            f"</title><h1>{escape(title)}</h1><p>{escape(message)}</p></html>"
+        )
+    response = Flask.response_class(body, status=status, mimetype="text/html")
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _code_of(exc: HTTPException) -> str:
+    if exc.code in _CODES:
+        return _CODES[exc.code]
+    return re.sub(r"[^a-z0-9]+", "_", (exc.name or "error").lower()).strip("_")
+
+
+def _http_error(exc: HTTPException):
+    status = exc.code or 500
+    headers = {}
+    allowed = getattr(exc, "valid_methods", None)
+    if allowed:
+        headers["Allow"] = ", ".join(allowed)
+    custom = exc.description and exc.description != type(exc).description
+    message = exc.description if custom else _MESSAGES.get(status) or exc.description
+    return error_response(status, _code_of(exc), message or exc.name, headers)
+
+
+def _bad_request(exc: BadRequest):
+    return error_response(400, exc.code, exc.message)
+
+
+def _no_index(exc: IndexNotFound):
+    return error_response(
+        503,
+        "index_unavailable",
+        "The search index is not built yet; try again in a moment.",
+        {"Retry-After": "60"},
+    )
+
+
+def _unexpected(exc: Exception):
+    from flask import current_app
+
+    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+    return error_response(500, "internal_error", _MESSAGES[500])
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(BadRequest, _bad_request)
+    app.register_error_handler(IndexNotFound, _no_index)
+    app.register_error_handler(Exception, _unexpected)

@@ -1,0 +1,358 @@
+"""The OpenAPI 3.0 description of the JSON API, /api/openapi.json.
+
+Built from the same constants the request validation uses (limits, statuses, sorts),
+so the description cannot drift from what the API accepts; tests/test_openapi.py runs
+it against the app with schemathesis.
+"""
+
+from __future__ import annotations
+
+from ..models import STATUS_LABELS, STATUSES
+from ..query import (
+    DEFAULT_PER_PAGE,
+    MAX_PER_PAGE,
+    MAX_QUERY_LENGTH,
+    MAX_VALUE_LENGTH,
+    MAX_VALUES,
+    MAX_WINDOW,
+    SORTS,
+)
+
+QUERY_SYNTAX = """\
+Words: all must match (Danish stemming, so "kommune" finds "kommunerne"; compounds are
+split, so "reform" finds "ældrereformen"). "A phrase" in double quotes; `OR` / `ELLER`;
+`NOT` / `IKKE` or a leading `-` to exclude; `word*` for a prefix; field prefixes
+`titel:`, `baggrund:`, `indstilling:`, `sagsfremstilling:`, `bilag:`, `beslutning:`,
+`udvalg:` (committee, part of its name), `status:` (a status or its Danish label),
+`sag:` (a case number, "SAG-2025-01103" or "2025-01103"). A query the parser cannot
+take is searched as plain words."""
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _error_response(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
+
+
+def _array_param(name: str, items: dict, description: str) -> dict:
+    return {
+        "name": name,
+        "in": "query",
+        "description": description + " Repeat the parameter for several values (OR).",
+        "style": "form",
+        "explode": True,
+        "schema": {"type": "array", "items": items, "maxItems": MAX_VALUES},
+    }
+
+
+SEARCH_PARAMETERS = [
+    {
+        "name": "q",
+        "in": "query",
+        "description": "The search words; empty lists every item. " + QUERY_SYNTAX,
+        "schema": {"type": "string", "maxLength": MAX_QUERY_LENGTH},
+    },
+    _array_param(
+        "committee",
+        {"type": "string", "maxLength": MAX_VALUE_LENGTH},
+        "Only items of this committee (exact name, as in the committee facet).",
+    ),
+    _array_param(
+        "status", {"type": "string", "enum": list(STATUSES)}, "Only items with this decision."
+    ),
+    _array_param(
+        "year",
+        {"type": "string", "pattern": "^(19|20)[0-9]{2}$"},
+        "Only items of meetings in this year.",
+    ),
+    {
+        "name": "from",
+        "in": "query",
+        "description": "Only meetings on or after this day (YYYY-MM-DD).",
+        "schema": {"type": "string", "format": "date"},
+    },
+    {
+        "name": "to",
+        "in": "query",
+        "description": "Only meetings on or before this day (YYYY-MM-DD); not before `from`.",
+        "schema": {"type": "string", "format": "date"},
+    },
+    {
+        "name": "case",
+        "in": "query",
+        "description": 'Only items of this case: "SAG-2025-01103" or "2025-01103".',
+        "schema": {"type": "string", "pattern": "^([Ss][Aa][Gg]-)?[0-9]{4}-[0-9]{1,6}$"},
+    },
+    {
+        "name": "sort",
+        "in": "query",
+        "description": "Order of the results. Default: relevance with words in `q`, "
+        "date_desc (newest meeting first, then by item number) without.",
+        "schema": {"type": "string", "enum": list(SORTS)},
+    },
+]
+
+PAGING_PARAMETERS = [
+    {
+        "name": "page",
+        "in": "query",
+        "description": f"Page number; page × per_page may not exceed {MAX_WINDOW}.",
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_WINDOW, "default": 1},
+    },
+    {
+        "name": "per_page",
+        "in": "query",
+        "description": "Results per page.",
+        "schema": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": MAX_PER_PAGE,
+            "default": DEFAULT_PER_PAGE,
+        },
+    },
+]
+
+_NULLABLE_STRING = {"type": "string", "nullable": True}
+_STATUS = {"type": "string", "enum": list(STATUSES)}
+
+
+def _object(properties: dict, required: list[str] | None = None) -> dict:
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties) if required is None else required,
+        "additionalProperties": False,
+    }
+
+
+def _facet_value(with_label: bool = False) -> dict:
+    properties = {"value": {"type": "string"}}
+    if with_label:
+        properties["label"] = {"type": "string"}
+    properties["count"] = {"type": "integer", "minimum": 1}
+    return _object(properties)
+
+
+SCHEMAS = {
+    "Error": _object(
+        {
+            "error": _object(
+                {
+                    "code": {
+                        "type": "string",
+                        "description": "For programs: invalid_parameter, not_found, "
+                        "method_not_allowed, index_unavailable, internal_error ...",
+                    },
+                    "message": {"type": "string", "description": "For people."},
+                }
+            )
+        }
+    ),
+    "Query": _object(
+        {
+            "q": {"type": "string"},
+            "committee": {"type": "array", "items": {"type": "string"}},
+            "status": {"type": "array", "items": _STATUS},
+            "year": {"type": "array", "items": {"type": "string"}},
+            "from": {"type": "string", "format": "date", "nullable": True},
+            "to": {"type": "string", "format": "date", "nullable": True},
+            "case": _NULLABLE_STRING,
+            "sort": {"type": "string", "enum": list(SORTS)},
+            "page": {"type": "integer", "minimum": 1},
+            "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+        }
+    ),
+    "Hit": _object(
+        {
+            "id": {"type": "string"},
+            "url": {"type": "string", "description": "The item's page."},
+            "pdf_url": {
+                **_NULLABLE_STRING,
+                "description": "The source PDF at the item's first page; null when the "
+                "source is not a PDF.",
+            },
+            "committee": {"type": "string"},
+            "meeting_date": {"type": "string", "description": "YYYY-MM-DD"},
+            "item_number": {"type": "string"},
+            "title": {"type": "string"},
+            "case_number": _NULLABLE_STRING,
+            "status": _STATUS,
+            "status_label": {"type": "string", "enum": [STATUS_LABELS[s] for s in STATUSES]},
+            "snippet": {
+                "type": "string",
+                "description": "HTML: escaped text with <mark> around the words found.",
+            },
+            "score": {
+                "type": "number",
+                "nullable": True,
+                "description": "Relevance (BM25F); null when sorted by date.",
+            },
+        }
+    ),
+    "Facets": _object(
+        {
+            "committee": {"type": "array", "items": _facet_value()},
+            "year": {"type": "array", "items": _facet_value()},
+            "status": {"type": "array", "items": _facet_value(with_label=True)},
+        }
+    ),
+    "SearchResult": _object(
+        {
+            "query": _ref("Query"),
+            "total": {"type": "integer", "minimum": 0},
+            "page": {"type": "integer", "minimum": 1},
+            "per_page": {"type": "integer", "minimum": 1},
+            "pages": {"type": "integer", "minimum": 0},
+            "results": {"type": "array", "items": _ref("Hit"), "maxItems": MAX_PER_PAGE},
+            "facets": {
+                **_ref("Facets"),
+            },
+            "suggestion": {
+                **_NULLABLE_STRING,
+                "description": "The query with misspelt words corrected ('did you mean').",
+            },
+        }
+    ),
+    "Item": _object(
+        {
+            "id": {"type": "string"},
+            "committee": {"type": "string"},
+            "meeting_date": {"type": "string"},
+            "number": {"type": "string"},
+            "title": {"type": "string"},
+            "part": {"type": "string"},
+            "case_number": {"type": "string"},
+            "case_handler": {"type": "string"},
+            "background": {"type": "string"},
+            "recommendation": {"type": "string"},
+            "presentation": {"type": "string"},
+            "attachments": {"type": "array", "items": {"type": "string"}},
+            "decision": {"type": "string"},
+            "text": {"type": "string"},
+            "status": _STATUS,
+            "source": {"type": "string"},
+            "pages": {"type": "array", "items": {"type": "integer"}},
+            "urls": {"type": "array", "items": {"type": "string"}},
+            "url": {"type": "string"},
+            "pdf_url": _NULLABLE_STRING,
+            "status_label": {"type": "string"},
+        }
+    ),
+}
+
+
+def build_spec(server_url: str = "/") -> dict:
+    bad = _error_response("A parameter has a value the API cannot use.")
+    unavailable = _error_response("There is no index yet.")
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "searchapp: Danish municipal meeting minutes",
+            "version": "1",
+            "description": "Full-text search in agenda items of municipal meeting minutes. "
+            'Every error is {"error": {"code": ..., "message": ...}}.',
+        },
+        "servers": [{"url": server_url}],
+        "paths": {
+            "/api/search": {
+                "get": {
+                    "operationId": "search",
+                    "summary": "Search agenda items",
+                    "description": "A page of results with snippets, facet counts (each "
+                    "counted without its own filter) and a spelling suggestion.",
+                    "parameters": SEARCH_PARAMETERS + PAGING_PARAMETERS,
+                    "responses": {
+                        "200": {
+                            "description": "The results.",
+                            "content": {"application/json": {"schema": _ref("SearchResult")}},
+                        },
+                        "400": bad,
+                        "503": unavailable,
+                    },
+                }
+            },
+            "/api/search.csv": {
+                "get": {
+                    "operationId": "searchCsv",
+                    "summary": "All results of a search as CSV",
+                    "description": "Every matching item (page and per_page are checked but "
+                    "do not limit it), streamed; UTF-8 with a byte order mark for Excel. "
+                    "Columns: id, committee, meeting_date, item_number, title, "
+                    "case_number, status, url, pdf_url.",
+                    "parameters": SEARCH_PARAMETERS + PAGING_PARAMETERS,
+                    "responses": {
+                        "200": {
+                            "description": "CSV, one row per item.",
+                            "content": {"text/csv": {"schema": {"type": "string"}}},
+                        },
+                        "400": bad,
+                        "503": unavailable,
+                    },
+                }
+            },
+            "/api/items/{id}": {
+                "get": {
+                    "operationId": "getItem",
+                    "summary": "One agenda item, whole",
+                    "parameters": [
+                        {
+                            "name": "id",
+                            "in": "path",
+                            "required": True,
+                            "description": 'The item id, e.g. "kkr-hovedstaden-2025-04-11-3.4".',
+                            "schema": {"type": "string", "minLength": 1},
+                        }
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "The item.",
+                            "content": {"application/json": {"schema": _ref("Item")}},
+                        },
+                        "404": _error_response("No item with that id."),
+                        "503": unavailable,
+                    },
+                }
+            },
+            "/files/{path}": {
+                "get": {
+                    "operationId": "getSourceFile",
+                    "summary": "A source PDF, as linked by pdf_url",
+                    "parameters": [
+                        {
+                            "name": "path",
+                            "in": "path",
+                            "required": True,
+                            "description": "The file's path inside its source folder.",
+                            "schema": {"type": "string", "minLength": 1},
+                        }
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "The PDF.",
+                            "content": {
+                                "application/pdf": {
+                                    "schema": {"type": "string", "format": "binary"}
+                                }
+                            },
+                        },
+                        "404": _error_response("No such PDF in the source folders."),
+                    },
+                }
+            },
+            "/api/openapi.json": {
+                "get": {
+                    "operationId": "openapi",
+                    "summary": "This description",
+                    "responses": {
+                        "200": {
+                            "description": "OpenAPI 3.0.",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        }
+                    },
+                }
+            },
+        },
+        "components": {"schemas": SCHEMAS},
+    }

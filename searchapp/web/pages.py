@@ -1,0 +1,450 @@
+"""The HTML pages: the search page, the item page and the Atom feed of a search.
+
+A thin adapter over the search core, like the JSON API: the page parses the same query
+parameters into the same request object, runs the same search and renders the very
+dict /api/search returns. The URL is the whole state of a search, so every link on the
+page is the current URL with one thing changed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
+from flask import (
+    Blueprint,
+    Response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from markupsafe import Markup, escape
+from werkzeug.datastructures import MultiDict
+
+from .. import search as search_core
+from ..danish import format_danish_date
+from ..models import STATUS_LABELS, STATUSES
+from ..query import MAX_PER_PAGE, MAX_QUERY_LENGTH, MAX_WINDOW, parse_query
+from ..search import BadRequest, IndexNotFound, SearchRequest, status_label
+from . import feed, search_index
+
+bp = Blueprint("pages", __name__)
+
+# The query parameters of a search, in the order they appear in the URLs we make.
+PARAMS = ("q", "committee", "status", "year", "from", "to", "case", "sort", "page", "per_page")
+FILTERS = ("committee", "status", "year", "from", "to", "case")
+FACETS = (("committee", "Udvalg"), ("year", "År"), ("status", "Beslutning"))  # as shown
+FEED_SIZE = 50
+
+
+# --- URLs: the current search with one thing changed ---------------------------------
+
+
+class SearchLinks:
+    """Links to the search the page shows, each with one change. Every change but a
+    page number starts again from page 1."""
+
+    def __init__(self, args: MultiDict):
+        self.args = args
+
+    @staticmethod
+    def _url(args: MultiDict, endpoint: str = "pages.search", external: bool = False) -> str:
+        pairs = [(k, v) for k in PARAMS for v in args.getlist(k)]
+        base = url_for(endpoint, _external=external)
+        return base + ("?" + urlencode(pairs) if pairs else "")
+
+    def _changed(self, keep_page: bool = False, **changes: str | None) -> MultiDict:
+        args = MultiDict(self.args)
+        if not keep_page:
+            args.poplist("page")
+        for key, value in changes.items():
+            args.poplist(key)
+            if value:
+                args[key] = value
+        return args
+
+    def current(self) -> str:
+        return self._url(self.args)
+
+    def page(self, number: int) -> str:
+        return self._url(self._changed(page=str(number) if number > 1 else None))
+
+    def with_(self, **changes: str | None) -> str:
+        return self._url(self._changed(**changes))
+
+    def without(self, key: str, value: str | None = None) -> str:
+        args = self._changed()
+        if value is None:
+            args.poplist(key)
+        else:
+            args.setlist(key, [v for v in args.getlist(key) if v != value])
+        return self._url(args)
+
+    def without_filters(self) -> str:
+        return self._url(self._changed(**dict.fromkeys(FILTERS)))
+
+    def twin(self, endpoint: str, external: bool = False, **changes: str | None) -> str:
+        """The same search at another endpoint: the JSON API, the CSV, the feed."""
+        return self._url(self._changed(keep_page=True, **changes), endpoint, external)
+
+
+def _search_args() -> tuple[MultiDict, bool]:
+    """The search parameters of this request without the empty ones (the form sends
+    its empty date fields too), and whether the URL held anything else: then the page
+    redirects to the short URL, the one worth sharing."""
+    given = list(request.args.items(multi=True))
+    kept = [(key, value) for key, value in given if key in PARAMS and value.strip()]
+    return MultiDict(kept), len(kept) != len(given)
+
+
+# --- Highlighting the query's words in an item ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Highlighter:
+    """Marks in any text the index terms a query looks for: the very terms the search
+    core marks in its snippets (stemmed, Danish letters folded, prefixes expanded, the
+    words a NOT excludes left out), found with the index's own analyzer, so "reform"
+    marks "ældrereformen" and "Reformen" as the search matched them."""
+
+    terms: frozenset[str] = frozenset()
+    analyzer: object = None
+
+    def __bool__(self) -> bool:
+        return bool(self.terms)
+
+    @classmethod
+    def for_query(cls, q: str) -> Highlighter:
+        if not q.strip():
+            return cls()
+        with search_index().searcher() as searcher:
+            parsed = parse_query(q, searcher.schema)
+            terms = search_core._highlight_words(parsed.query, searcher.reader())
+            return cls(frozenset(terms), searcher.schema["text"].analyzer)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Where the wanted terms are in `text`, overlapping ones merged ("ældre" and
+        "ældrereformen" start at the same place)."""
+        spans = sorted(
+            (t.startchar, t.endchar)
+            for t in self.analyzer(text, chars=True, mode="index", removestops=False)
+            if t.text in self.terms
+        )
+        merged: list[tuple[int, int]] = []
+        for start, end in spans:
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        return merged
+
+
+def highlight(text: str | None, highlighter: Highlighter | None) -> Markup:
+    """`text` escaped, with <mark> around the query's words: the only markup added."""
+    text = text or ""
+    if not highlighter or not text:
+        return escape(text)
+    out, last = [], 0
+    for start, end in highlighter.spans(text):
+        out.append(escape(text[last:start]))
+        out.append(Markup("<mark>%s</mark>") % text[start:end])
+        last = end
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def paragraphs(text: str | None) -> list[str]:
+    return [p.strip() for p in _PARAGRAPH_BREAK.split(text or "") if p.strip()]
+
+
+_SECTION_LABEL = re.compile(
+    r"(?i)(baggrund|indstilling|sagsfremstilling|bilag|vedlagte bilag|beslutning):?"
+)
+_BLANK_LINES = re.compile(r"\n\s*\n(?:\s*\n)+")
+SECTION_FIELDS = ("background", "recommendation", "presentation", "decision")
+
+
+def text_outside_sections(item: dict) -> str:
+    """What the item's text holds beyond its title, section headings and sections (all
+    of it for an item without sections, like "Eventuelt"), so the page leaves nothing
+    of the minutes out."""
+    text = item.get("text") or ""
+    for part in (*(item.get(f) for f in SECTION_FIELDS), *item.get("attachments", ()),
+                 *item.get("urls", ())):  # fmt: skip
+        if part:
+            text = text.replace(part, "\n")
+    title = item.get("title", "").strip()
+    titles = {title, f"{item.get('number')}. {title}", f"{item.get('number')} {title}"}
+    kept = [
+        line for line in text.splitlines()
+        if not (line.strip() in titles or _SECTION_LABEL.fullmatch(line.strip()))
+    ]  # fmt: skip
+    return _BLANK_LINES.sub("\n\n", "\n".join(kept)).strip()
+
+
+# --- Template helpers --------------------------------------------------------------------
+
+
+@bp.app_template_filter("number")
+def danish_number(n: int) -> str:
+    """ "1.234": the Danish thousands separator."""
+    return f"{n:,}".replace(",", ".")
+
+
+def count_label(n: int, one: str, many: str) -> str:
+    """ "1 resultat", "1.234 resultater"."""
+    return f"{danish_number(n)} {one if n == 1 else many}"
+
+
+def safe_link(url: str) -> bool:
+    """Only web addresses become links: a "javascript:" URL from a PDF must not."""
+    return bool(re.match(r"(?i)https?://", url or ""))
+
+
+def with_query(url: str, q: str) -> str:
+    """An item's URL carrying the query, so the item page can mark its words."""
+    if not q:
+        return url
+    return url + ("&" if "?" in url else "?") + urlencode({"q": q})
+
+
+@bp.app_template_filter("danish_date")
+def _danish_date(iso: str | None) -> str:
+    return format_danish_date(iso or "")
+
+
+def _page_numbers(page: int, pages: int) -> list[int | None]:
+    """1 … 4 5 [6] 7 8 … 20: None stands for a gap."""
+    shown = {1, pages} | set(range(max(1, page - 2), min(pages, page + 2) + 1))
+    out: list[int | None] = []
+    for n in sorted(shown):
+        if out and n - (out[-1] or 0) > 1:
+            out.append(None)
+        out.append(n)
+    return out
+
+
+@dataclass
+class Facet:
+    key: str
+    legend: str
+    values: list[dict]  # value, label, count, selected
+
+
+def _facets(result: dict, args: MultiDict) -> list[Facet]:
+    """The facets as the template shows them, statuses in their usual order. A chosen
+    value stays listed, checked, even when no item has it, so one can take it off."""
+    facets = []
+    order = {s: i for i, s in enumerate(STATUSES)}
+    for key, legend in FACETS:
+        values = [dict(v) for v in result["facets"].get(key, [])]
+        selected = args.getlist(key)
+        known = {v["value"] for v in values}
+        values += [{"value": s, "count": 0} for s in selected if s not in known]
+        for v in values:
+            v.setdefault("label", status_label(v["value"]) if key == "status" else v["value"])
+            v["selected"] = v["value"] in selected
+        if key == "status":
+            values.sort(key=lambda v: order.get(v["value"], len(order)))
+        facets.append(Facet(key, legend, values))
+    return facets
+
+
+def _active_filters(args: MultiDict) -> list[tuple[str, str, str]]:
+    """(what, its value as shown, the link that removes it) for each filter that is on."""
+    links = SearchLinks(args)
+    active = []
+    for key, what in FACETS:
+        for value in args.getlist(key):
+            shown = status_label(value) if key == "status" else value
+            active.append((what, shown, links.without(key, value)))
+    for key, what in (("from", "Fra"), ("to", "Til")):
+        if args.get(key):
+            active.append((what, format_danish_date(args[key]), links.without(key)))
+    if args.get("case"):
+        active.append(("Sag", args["case"], links.without("case")))
+    return active
+
+
+# --- Running the search core ---------------------------------------------------------------
+
+
+def _search(args: MultiDict, **overrides: str) -> dict:
+    """The /api/search dict for these parameters. Raises BadRequest, IndexNotFound."""
+    params = MultiDict(args)
+    for key, value in overrides.items():
+        params.setlist(key, [value])
+    return search_core.search(search_index(), SearchRequest.from_params(params))
+
+
+# What a bad value of each parameter means, for the person who sent it.
+_PARAM_MESSAGES = {
+    "q": f"Søgningen må højst være {MAX_QUERY_LENGTH} tegn lang.",
+    "committee": "Søgningen har for mange eller for lange udvalgsnavne.",
+    "status": "Beslutningen skal være en af: "
+    + ", ".join(STATUS_LABELS[s].lower() for s in STATUSES)
+    + ".",
+    "year": "Året skal skrives med fire cifre, fx 2025.",
+    "from": "Fra-datoen skal skrives som ÅÅÅÅ-MM-DD, fx 2025-04-11, og må ikke ligge "
+    "efter til-datoen.",
+    "to": "Til-datoen skal skrives som ÅÅÅÅ-MM-DD, fx 2025-04-11.",
+    "case": "Sagsnummeret skal skrives som SAG-2025-01103 eller 2025-01103.",
+    "sort": "Sorteringen kan være relevans, nyeste eller ældste først.",
+    "page": "Sidenummeret skal være et helt tal fra 1, og der kan højst bladres "
+    f"{danish_number(MAX_WINDOW)} resultater frem. Gør søgningen mere præcis, eller hent alle "
+    "resultater som CSV.",
+    "per_page": f"Antal resultater pr. side skal være et helt tal fra 1 til {MAX_PER_PAGE}.",
+}
+
+
+def _error_page(status: int, title: str, message: str, **context):
+    context.setdefault("q", request.args.get("q", ""))
+    return render_template("error.html", title=title, message=message, **context), status
+
+
+def _bad_request(exc: BadRequest, args: MultiDict):
+    """A friendly 400 in Danish, with a link to the same search without the bad value."""
+    param = exc.param if exc.param in PARAMS else None
+    return _error_page(
+        400,
+        "Søgningen kan ikke udføres",
+        _PARAM_MESSAGES.get(param, "En af søgningens værdier kan ikke bruges."),
+        retry_url=SearchLinks(args).without(param) if param else None,
+    )
+
+
+def _not_ready():
+    return _error_page(
+        503,
+        "Søgningen er ikke klar endnu",
+        "Referaterne er ikke indekseret endnu. Prøv igen om lidt.",
+    )
+
+
+# --- Views -----------------------------------------------------------------------------------
+
+
+@bp.get("/")
+def search():
+    args, untidy = _search_args()
+    if untidy:
+        return redirect(SearchLinks(args).current(), 302)
+    try:
+        result = _search(args)
+    except BadRequest as exc:
+        return _bad_request(exc, args)
+    except IndexNotFound:
+        return _not_ready()
+    q = args.get("q", "")
+    sort = result["query"]["sort"]
+    if sort == "relevance" and not q:
+        sort = "date_desc"  # what the core does without words to rank by
+    links = SearchLinks(args)
+    return render_template(
+        "search.html",
+        result=result,
+        q=q,
+        args=args,
+        hidden=[(key, args[key]) for key in ("sort", "per_page", "case") if args.get(key)],
+        links=links,
+        terms=Highlighter.for_query(q),
+        facets=_facets(result, args),
+        active=_active_filters(args),
+        sort=sort,
+        page_numbers=_page_numbers(result["page"], max(1, result["pages"])),
+        json_url=links.twin("api.search"),
+        csv_url=links.twin("api.search_csv", page=None, per_page=None),
+        feed_url=links.twin("pages.atom_feed", page=None, per_page=None, sort=None),
+    )
+
+
+@bp.get("/items/<item_id>")
+def item(item_id: str):
+    q = request.args.get("q", "").strip()
+    index = search_index()
+    try:
+        found = search_core.get_item(index, item_id)
+    except IndexNotFound:
+        return _not_ready()
+    if found is None:
+        return _error_page(
+            404,
+            "Punktet findes ikke",
+            "Vi kan ikke finde et dagsordenspunkt med den adresse. Det kan være fjernet "
+            "ved en ny indeksering, eller adressen er skrevet forkert.",
+            q=q,
+        )
+    meeting = (found["committee"], found["meeting_date"])
+    same_case = [
+        other for other in search_core.items_for_case(index, found)
+        if (other["committee"], other["meeting_date"]) != meeting
+    ]  # fmt: skip
+    return render_template(
+        "item.html",
+        item=found,
+        q=q,
+        terms=Highlighter.for_query(q),
+        meeting=search_core.items_for_meeting(index, found),
+        same_case=same_case,
+        first_page=(found.get("pages") or [None])[0],
+        json_url=url_for("api.item", item_id=found["id"]),
+    )
+
+
+@bp.get("/feed")
+def atom_feed():
+    """The newest items of a search as Atom: the same parameters as the search page."""
+    args, _ = _search_args()
+    try:
+        result = _search(args, sort="date_desc", page="1", per_page=str(FEED_SIZE))
+    except BadRequest as exc:
+        return _bad_request(exc, args)
+    except IndexNotFound:
+        return _not_ready()
+    links = SearchLinks(args)
+    body = feed.render_atom(
+        result,
+        title=feed_title(args),
+        self_url=links.twin("pages.atom_feed", external=True, page=None, per_page=None, sort=None),
+        html_url=links.twin(
+            "pages.search", external=True, page=None, per_page=None, sort="date_desc"
+        ),
+        item_url=lambda hit: url_for("pages.item", item_id=hit["id"], _external=True),
+        generated=datetime.now(UTC),
+    )
+    return Response(body, mimetype="application/atom+xml")
+
+
+def feed_title(args: MultiDict) -> str:
+    """ "Mødereferater: »ældrereform« · KKR Hovedstaden · 2025" """
+    parts = []
+    if args.get("q"):
+        parts.append(f"»{args['q']}«")
+    parts += args.getlist("committee") + args.getlist("year")
+    parts += [status_label(s) for s in args.getlist("status")]
+    if args.get("case"):
+        parts.append(args["case"])
+    if args.get("from"):
+        parts.append("fra " + format_danish_date(args["from"]))
+    if args.get("to"):
+        parts.append("til " + format_danish_date(args["to"]))
+    return "Mødereferater" + (": " + " · ".join(parts) if parts else "")
+
+
+@bp.app_context_processor
+def _helpers() -> dict:
+    return {
+        "status_label": status_label,
+        "count_label": count_label,
+        "highlight": highlight,
+        "paragraphs": paragraphs,
+        "text_outside_sections": text_outside_sections,
+        "safe_link": safe_link,
+        "with_query": with_query,
+    }

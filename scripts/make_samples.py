@@ -23,6 +23,8 @@ Mark-up in the paragraphs:
         "lemmerne"), after a hyphen it keeps it ("SOSU-¦uddannelserne"), at the start of
         a word it breaks at the space before it ("erhvervs- ¦og")
     ‖   the same, and the page ends there too
+    ~   inside a word: the only places it may be hyphenated (compounds the rules split
+        badly, "enkelt~ydelser"); never printed
     PAGE  a block of its own: start a new page
 Rebuilding gives identical bytes (reportlab's invariant mode).
 """

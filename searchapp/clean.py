@@ -209,12 +209,12 @@ def repair_hyphens(lines: list[Line]) -> list[Line]:
         lead = _LEAD_RE.match(out[j].text.lstrip())
         if not lead:
             continue
-        prefix, suffix, rest = m["word"], lead["word"], lead["rest"]
-        if "://" in prefix or prefix.lower().startswith("www."):
-            # A URL goes on to the next space, whatever its characters.
-            suffix, _, rest = out[j].text.lstrip().partition(" ")
+        prefix, word = m["word"], lead["word"]
+        # The whole first token moves up, punctuation included ("rien." stays "rien."),
+        # and a URL goes on to the next space, whatever its characters.
+        suffix, _, rest = out[j].text.lstrip().partition(" ")
         # A suffix may carry its own trailing hyphen only if the line ends there.
-        decision = join_decision(prefix, suffix.rstrip("-") or suffix, counts)
+        decision = join_decision(prefix, word.rstrip("-") or word, counts)
         head = line.text[: m.end("word")]
         if decision == "join":
             line.text = head + suffix

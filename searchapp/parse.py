@@ -31,6 +31,8 @@ _CASE_RE = re.compile(
     r"^(?P<case>SAG-\d{4}-\d+)(?:\s+(?P<handler>[a-zæøå]{2,6}(?:/[a-zæøå]{2,6})*))?\s*$", re.I
 )
 _URL_RE = re.compile(r"https?://[^\s<>()\"”’]+|www\.[^\s<>()\"”’]+")
+# "ressourcer , som": a typesetting artefact of the published minutes.
+_SPACE_BEFORE_PUNCT = re.compile(r"(?<=\w) +([.,;:!?])(?=[\s”'\")\]]|$)")
 _LIST_START_RE = re.compile(r"^([–\-•*]\s|\d{1,2}[.)]\s|[a-z]\)\s)")
 
 PART_SIZE = 13.0  # points: parts are set in 14 pt, item titles in 11 pt, body in 10
@@ -307,7 +309,8 @@ def _paragraphs(lines: list[Line]) -> str:
     out = []
     for para in paragraphs:
         if para:
-            out.append(" ".join(para).replace(" \n", "\n"))
+            text = " ".join(para).replace(" \n", "\n")
+            out.append(_SPACE_BEFORE_PUNCT.sub(r"\1", text))
     return "\n\n".join(out)
 
 

@@ -94,3 +94,8 @@ def test_clean_marks_page_starts():
         ("Tredje", True),
     ]
     assert result.header.committee == "KKR Sjælland"
+
+
+def test_punctuation_moves_up_with_the_word():
+    lines = [L("efter sommerfe-"), L("rien. Derefter")]
+    assert texts(repair_hyphens(lines)) == ["efter sommerferien.", "Derefter"]

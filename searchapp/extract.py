@@ -7,6 +7,7 @@ are read into the same shape, without font facts.
 
 from __future__ import annotations
 
+import io
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -82,7 +83,7 @@ def extract_pdf(path: Path) -> list[Line]:
     lines: list[Line] = []
     pages_seen = 0
     try:
-        for page_no, page in enumerate(extract_pages(str(path), laparams=LAParams()), 1):
+        for page_no, page in enumerate(extract_pages(io.BytesIO(data), laparams=LAParams()), 1):
             pages_seen = page_no
             page_lines = []
             for element in page:

@@ -290,8 +290,12 @@ class _ReindexLock:
                 raise IndexLocked(self.path.parent, pid) from None
             self.on_wait(pid)
             fcntl.flock(fd, fcntl.LOCK_EX)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        except OSError:
+            pass  # the pid is a courtesy for the "is running" message; a full disk is
+            # reported by the writes that matter
         self.fd = fd
         return self
 
@@ -534,10 +538,21 @@ class _Run:
         for path in find_source_files(sources):
             known = self.old_files.get(str(path))
             try:
-                fp = _fingerprint(path, known if self.use_base else None)
-            except OSError as exc:
-                fp = {"sha256": (known or {}).get("sha256"), "size": None, "mtime_ns": None}
-                self.failures[path] = f"cannot read the file: {exc.strerror or exc}"
+                str(path).encode("utf-8")
+            except UnicodeEncodeError:
+                # Bytes of another encoding (Latin-1 from an old Windows share): such a
+                # name cannot go into the manifest, the JSON or a link. Rename it.
+                fp = {"sha256": None, "size": None, "mtime_ns": None}
+                self.failures[path] = (
+                    "the file name is not valid UTF-8 (copied from an old Windows "
+                    "share?); rename the file"
+                )
+            else:
+                try:
+                    fp = _fingerprint(path, known if self.use_base else None)
+                except OSError as exc:
+                    fp = {"sha256": (known or {}).get("sha256"), "size": None, "mtime_ns": None}
+                    self.failures[path] = f"cannot read the file: {exc.strerror or exc}"
             state = self.states[path] = _FileState(path, **fp)
             if known is None:
                 report.added.append(path)
@@ -768,7 +783,7 @@ def _publish(root, base, deletes, adds, manifest, notify) -> str:
         manifest["generation"] = name
         manifest["built_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         (tmp / MANIFEST).write_text(
-            json.dumps(manifest, ensure_ascii=False, separators=(",", ":")), encoding="utf-8"
+            json.dumps(manifest, separators=(",", ":")), encoding="utf-8"
         )
         _fsync_tree(tmp)
         os.rename(tmp, root / name)

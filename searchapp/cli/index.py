@@ -4,6 +4,7 @@ work and raises IndexProblem; here those become messages and exit codes."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -19,9 +20,14 @@ def _show(path: Path | str) -> str:
     """A path as short as it is unambiguous: relative to the working folder if inside."""
     path = Path(path)
     try:
-        return str(path.relative_to(Path.cwd()))
+        shown = str(path.relative_to(Path.cwd()))
     except ValueError:
-        return str(path)
+        shown = str(path)
+    try:
+        shown.encode("utf-8")
+    except UnicodeEncodeError:  # a name in another encoding: Latin-1 from a Windows share
+        shown = os.fsencode(shown).decode("cp1252", errors="replace")
+    return shown
 
 
 class _Reporter:

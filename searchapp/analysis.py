@@ -5,9 +5,16 @@ at query time; what differs is told by the token's `mode`:
 
 - at index time a word may stand for several terms at one position: a hyphenated word
   also as its parts ("sosu-uddannelserne", "sosu", "uddannelserne"), a case number also
-  as its digits ("sag-2025-01103", "2025-01103"), a closed compound also as its parts
-  ("ældrereformen", "ældre", "reformen"). Whichever of them a person types then matches.
+  as its digits ("sag-2025-01103", "2025-01103"). Whichever of them a person types then
+  matches.
 - at query time a word stays one term, so a query never asks for more than was typed.
+
+Closed compounds ("ældrereformen" = "ældre" + "reformen") are split too, but their parts
+go to a field of their own (`compound`, CompoundAnalyzer), not to the title and text:
+the query searches that field with a low boost, so a part found inside a compound
+ranks below the word itself. When the title and text are analysed for highlighting
+(Whoosh's convention: `removestops=False`, every word kept for display), a compound is
+followed by its parts after all, so the part a search matched is marked in the word.
 
 Danish letters are folded (æ -> ae, ø -> oe, å -> aa) before stemming, at both times,
 so "aeldrereformen" typed on a foreign keyboard finds "ældrereformen".
@@ -24,7 +31,7 @@ from functools import lru_cache
 
 from whoosh.analysis import Composable, Filter, LowercaseFilter, Token, Tokenizer
 
-from .compounds import split_compound
+from .compounds import MIN_WORD, split_compound
 from .danish import fold_danish
 
 # The Snowball stop list for Danish (https://snowballstem.org/algorithms/danish/stop.txt);
@@ -110,30 +117,72 @@ class DanishTokenizer(Tokenizer):
 
 
 class CompoundFilter(Filter):
-    """At index time, follows a closed compound with its parts at the same position, so
-    "reform" finds "ældrereformen" (see compounds.py for how words are split)."""
+    """Closed compounds and their parts: "ældrereformen" -> "ældre", "reformen" (see
+    compounds.py for how words are split). At query time a word always stays one term.
+
+    - `parts_only` (the `compound` field): at index time each word becomes its parts;
+      a word that is no compound leaves nothing.
+    - otherwise (the title and text fields): words pass unchanged when indexing; when
+      analysed for highlighting (removestops=False) a compound is followed by its parts
+      at the same position and with their own character offsets, so "reform" marks
+      "ældre<mark>reformen</mark>".
+    """
+
+    parts_only = False  # also what an analyzer pickled before the option existed has
+
+    def __init__(self, parts_only=False):
+        self.parts_only = parts_only
+
+    def __eq__(self, other):
+        return self.__class__ is other.__class__ and self.__dict__ == other.__dict__
 
     def __call__(self, tokens):
+        parts_only = self.parts_only
         for t in tokens:
-            if t.mode == "query" or t.stopped:
+            if t.mode == "query" or t.stopped or not (parts_only or not t.removestops):
                 yield t
                 continue
             word = t.text
-            parts = split_compound(word)
+            spans = compound_spans(word)
             # Filters downstream change the one shared token: note what a part needs.
             pos = t.pos if t.positions else None
             start = t.startchar if t.chars else 0
-            yield t
-            offset = 0
-            for part in parts:
-                t.text, t.stopped, t.boost = part, False, 1.0
+            if not parts_only:
+                yield t
+            for s, e in spans:
+                t.text, t.stopped, t.boost = word[s:e], False, 1.0
                 if pos is not None:
                     t.pos = pos
-                found = word.find(part, offset)
-                if t.chars and found >= 0:
-                    t.startchar, t.endchar = start + found, start + found + len(part)
-                    offset = found + len(part)
+                if t.chars:
+                    t.startchar, t.endchar = start + s, start + e
                 yield t
+
+
+@lru_cache(maxsize=200_000)
+def compound_spans(word: str) -> tuple[tuple[int, int], ...]:
+    """Where the parts of a compound (a lowercased word) are in it, as (start, end)
+    offsets, () for a word that is none; for a compound of three parts, the runs of
+    two as well ("praksisplanudvalget": "praksis", "plan", "udvalget", "praksisplan",
+    "planudvalget"), so a search for the compound inside it finds it too. A linking
+    -s- belongs to neither side: "danskuddannelsesområdet" has "danskuddannelse".
+    Cached per word, like the splitting: indexing sees each word many times."""
+    if len(word) < MIN_WORD:
+        return ()
+    parts = split_compound(word)
+    spans, offset = [], 0
+    for part in parts:
+        found = word.find(part, offset)
+        if found < 0:  # never: the parts are pieces of the word
+            return ()
+        spans.append((found, found + len(part)))
+        offset = found + len(part)
+    runs = [
+        (spans[i][0], spans[j][1])
+        for i in range(len(spans))
+        for j in range(i + 1, len(spans))
+        if (i, j) != (0, len(spans) - 1)
+    ]
+    return tuple(spans + runs)
 
 
 class DanishStopFilter(Filter):
@@ -237,11 +286,26 @@ class DanishStemFilter(Filter):
 
 
 def DanishAnalyzer() -> Composable:
-    """For the searchable text fields: words stemmed, stop words out, compounds split."""
+    """For the searchable text fields: words stemmed, stop words out, hyphenated words
+    and case numbers also by their parts; compounds split only for highlighting."""
     return (
         DanishTokenizer()
         | LowercaseFilter()
         | CompoundFilter()
+        | DanishStopFilter()
+        | FoldFilter()
+        | DanishStemFilter()
+    )
+
+
+def CompoundAnalyzer() -> Composable:
+    """For the `compound` field: only the parts of closed compounds, stemmed and folded
+    like the text ("sundhedsreformen" -> "sundh", "reform"). At query time it makes the
+    same term of a word as DanishAnalyzer, so one query term serves both fields."""
+    return (
+        DanishTokenizer()
+        | LowercaseFilter()
+        | CompoundFilter(parts_only=True)
         | DanishStopFilter()
         | FoldFilter()
         | DanishStemFilter()

@@ -6,11 +6,16 @@ searchapp.search):
 - `SearchRequest.from_params` turns query-string parameters into one frozen, valid
   object, or raises `BadRequest` with a sentence naming the parameter. Caps and
   allow-lists live here, so nothing behind it sees an unchecked value.
+- `interpret_query` reads what the search box says beyond words: a date written in
+  Danish ("april 2025", "3. februar 2025", "11-04-2025") is taken out of the words and
+  becomes a date filter, and a case number ("sag 2025-01103") is noted.
 - `parse_query` turns the text of the search box into a Whoosh query: words (all of
   them must match), "quoted phrases", OR, NOT / a leading minus, a trailing * for a
-  prefix, and Danish field prefixes (titel:, beslutning:, udvalg:, sag: ...). Whatever
-  the parser cannot take becomes a plain search for the words in it: a query string
-  never makes an error.
+  prefix, and Danish field prefixes (titel:, beslutning:, udvalg:, sag: ...). A plain
+  word is looked for in the title, the text and, with a low boost, among the parts of
+  compounds, so "reform" finds "ældrereformen" below the items saying "reform".
+  Whatever the parser cannot take becomes a plain search for the words in it: a query
+  string never makes an error.
 """
 
 from __future__ import annotations
@@ -21,8 +26,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from .analysis import WORD_PATTERN
-from .danish import fold_danish
+from .analysis import WORD_PATTERN, DanishAnalyzer, terms
+from .danish import extract_case, extract_dates, fold_danish
 from .models import STATUS_LABELS, STATUSES
 
 # --- Limits ----------------------------------------------------------------------------
@@ -227,6 +232,12 @@ class SearchRequest:
 # Fields a plain word searches (the title is boosted in the schema), and the fields a
 # prefix may name: Danish names for people, the schema's names for programs.
 DEFAULT_FIELDS = ("title", "text")
+# The parts of compounds are searched too, for less, so that a part found inside a
+# compound ranks below the word itself, inflected or not. They have fields of their
+# own, the title's (boosted like the title) and the text's: a word searched in the
+# title or text is also searched among the parts there, titel:reform included.
+COMPOUND_FIELDS = {"title": "title_compound", "text": "compound"}
+COMPOUND_BOOST = 0.3
 TEXT_FIELDS = ("title", "text", "background", "recommendation", "presentation",
                "attachments", "decision")  # fmt: skip
 FIELD_NAMES = {
@@ -250,6 +261,9 @@ PSEUDO_FIELDS = {
     "aar": "year",
     "year": "year",
 }
+# Where a field name or a prefix may start: at the start of a word, or right after the
+# minus that excludes it ("-titel:reform", "-udvalg:kkr"), not inside a hyphenated word.
+_WORD_START = r"(?:(?<![\w-])|(?<=^-)|(?<=[\s(]-))"
 EXACT_PHRASE_BOOST = 2.0  # a phrase as written outranks the same phrase inflected
 MIN_PREFIX = 2  # "a*" would expand to half the dictionary
 
@@ -307,9 +321,9 @@ def _parser(schema, committees: Iterable[str]):
         FieldAliasPlugin,
         FieldsPlugin,
         GroupPlugin,
-        MultifieldParser,
         OperatorsPlugin,
         PhrasePlugin,
+        Plugin,
         PrefixPlugin,
         PseudoFieldPlugin,
         syntax,
@@ -332,8 +346,11 @@ def _parser(schema, committees: Iterable[str]):
 
         class PhraseNode(PhrasePlugin.PhraseNode):
             def query(self, parser):
+                fieldname = self.fieldname or parser.fieldname
+                if fieldname in COMPOUND_FIELDS.values():
+                    return wq.NullQuery  # a phrase is of words, not of compound parts
                 q = super().query(parser)
-                if (self.fieldname or parser.fieldname) != "text":
+                if fieldname != "text":
                     return q
                 exact = copy.copy(self)
                 exact.fieldname = "exact"
@@ -350,7 +367,32 @@ def _parser(schema, committees: Iterable[str]):
             return [(self.PhraseTagger(self.expr), 0)]
 
     class Prefixes(PrefixPlugin):
-        expr = rf"(?<![\w-])(?P<text>[^\s*\"()^:]{{{MIN_PREFIX},}})[*](?=\s|$|\))"
+        expr = (
+            rf"{_WORD_START}(?P<text>[^\s*\"()^:-][^\s*\"()^:]{{{MIN_PREFIX - 1},}})"
+            r"[*](?=\s|$|\))"
+        )
+
+    class CompoundParts(Plugin):
+        """A word or prefix given a field (titel:reform, tekst:reform) is also looked
+        for among that field's compound parts, as a plain word is (MultifieldPlugin,
+        which runs next, does that for words without a field)."""
+
+        def filters(self, parser):
+            return [(self.do_parts, 105)]
+
+        def do_parts(self, parser, group):
+            for i, node in enumerate(group):
+                if isinstance(node, syntax.GroupNode):
+                    group[i] = self.do_parts(parser, node)
+                elif (
+                    isinstance(node, syntax.WordNode | PrefixPlugin.PrefixNode)
+                    and COMPOUND_FIELDS.get(node.fieldname) in parser.schema
+                ):
+                    part = copy.copy(node)
+                    part.set_fieldname(COMPOUND_FIELDS[node.fieldname], override=True)
+                    part.set_boost(COMPOUND_BOOST)
+                    group[i] = syntax.OrGroup([node, part])
+            return group
 
     class Fixed(syntax.SyntaxNode):
         """A node standing for a query made here (a pseudo field's filter)."""
@@ -398,12 +440,13 @@ def _parser(schema, committees: Iterable[str]):
 
         return transform
 
-    parser = MultifieldParser(list(DEFAULT_FIELDS), schema, plugins=[])
+    parser = _multifield_parser(schema)
     parser.add_plugins([
-        Fields(expr=rf"(?<![\w-])(?P<text>(?i:{'|'.join(map(re.escape, names))})):"),
+        Fields(expr=rf"{_WORD_START}(?P<text>(?i:{'|'.join(map(re.escape, names))})):"),
         FieldAliasPlugin({real: [n for n, r in FIELD_NAMES.items() if r == real and n != real]
                           for real in TEXT_FIELDS}),
         PseudoFieldPlugin({name: pseudo(kind) for name, kind in PSEUDO_FIELDS.items()}),
+        CompoundParts(),
         Prefixes(),
         Phrases(),
         GroupPlugin(),
@@ -441,15 +484,28 @@ def _with_case_digits(q):
     return q.accept(visit)
 
 
-def plain_query(text: str, schema):
-    """All the words of `text`, each in the title or the text: what any query string
-    falls back to. None when it has no words."""
+def _multifield_parser(schema):
+    """A parser without syntax that looks for a plain word in the title, the text and
+    (boosted low) their compound parts: the base of both parsers here. An index made
+    before the compound fields existed is searched in the title and text only."""
     from whoosh.qparser import MultifieldParser
 
+    parts = [COMPOUND_FIELDS[f] for f in DEFAULT_FIELDS if COMPOUND_FIELDS[f] in schema]
+    return MultifieldParser(
+        [*DEFAULT_FIELDS, *parts],
+        schema,
+        fieldboosts=dict.fromkeys(parts, COMPOUND_BOOST),
+        plugins=[],
+    )
+
+
+def plain_query(text: str, schema):
+    """All the words of `text`, each in the title, the text or the compound parts: what
+    any query string falls back to. None when it has no words."""
     words = WORD_PATTERN.findall(text)
     if not words:
         return None
-    q = MultifieldParser(list(DEFAULT_FIELDS), schema, plugins=[]).parse(" ".join(words))
+    q = _multifield_parser(schema).parse(" ".join(words))
     return _with_case_digits(q)
 
 
@@ -476,6 +532,82 @@ def parse_query(text: str, schema, committees: Iterable[str] = ()) -> ParsedQuer
         except Exception:  # noqa: BLE001
             q = None
         return ParsedQuery(q or wq.NullQuery, fallback=True, notes=[f"{type(exc).__name__}"])
+
+
+# --- Dates and case numbers typed in the search box -----------------------------------------
+
+MAX_QUERY_DATES = 4  # dates read out of one query: "fra 1. april 2025 til 30. april 2025"
+_QUOTED = re.compile(r'("[^"]*(?:"|$))')
+_OR_WORD = re.compile(r"(?<!\S)(?:OR|ELLER)(?!\S)")
+_NEGATED_CASE = re.compile(
+    r"(?:^|[\s(])(?:-|(?:NOT|IKKE)\s+)(?:(?:sag\w*|case)\.?\s*:?\s*)?(?:SAG-)?"
+    r"(?:19|20)\d\d-\d",
+    re.I,
+)
+_CASE_PREFIX = re.compile(r'(?<![\w-])case:\s*"?(?:SAG-)?(?P<num>(?:19|20)\d\d-\d{3,6})\b', re.I)
+
+
+@dataclass(frozen=True)
+class QueryReading:
+    """What the search box says beyond its words (see interpret_query)."""
+
+    words: str  # the query with its dates taken out: what is searched ("" for nothing)
+    date_from: date | None = None  # the first day of the dates written in it
+    date_to: date | None = None  # the last day
+    case: str | None = None  # the case number it asks for, normalised: "SAG-2025-01103"
+
+    @property
+    def has_dates(self) -> bool:
+        return self.date_from is not None
+
+
+_ANALYZER = DanishAnalyzer()  # the text's: which words of a query are searched
+
+
+def _has_words(text: str) -> bool:
+    """Whether `text` still asks for something: a word that is no stop word, or a
+    quoted phrase (which is also looked for as written, stop words and all)."""
+    return '"' in text or bool(terms(_ANALYZER, text, mode="query"))
+
+
+def _named_case(text: str) -> str | None:
+    """The case number a query (its unquoted parts) asks for: "sag 2025-01103",
+    "SAG-2025-01103", "sag:2025-01103", "case:2025-01103" or a bare "2025-01103"; not
+    one it excludes ("-sag:2025-01103") nor one of alternatives ("... OR ...")."""
+    if _NEGATED_CASE.search(text) or _OR_WORD.search(text):
+        return None
+    m = _CASE_PREFIX.search(text)
+    if m:
+        return f"SAG-{m['num']}"
+    return extract_case(text)[1]
+
+
+def interpret_query(text: str) -> QueryReading:
+    """Read the dates written in Danish in the search box ("april 2025", "3. februar
+    2025", "11-04-2025", see danish.extract_dates) out of its words, as one range
+    spanning them all ("fra 1. april 2025 til 30. april 2025"), and the case number it
+    names. A quoted phrase is left as written ('"16. juni 2021"' is searched as a
+    phrase) and a bare year stays a word ("budget 2025"). When the dates leave nothing
+    but stop words ("fra april 2025"), no words are left to search."""
+    pieces = _QUOTED.split(text)
+    days: list[date] = []
+    for i in range(0, len(pieces), 2):  # the even pieces are outside quotes
+        piece = pieces[i]
+        for _ in range(MAX_QUERY_DATES):
+            found = extract_dates(piece)
+            if found.date_from is None:
+                break
+            days += [found.date_from, found.date_to]
+            piece = found.text
+        if piece != pieces[i]:
+            pieces[i] = f" {piece} "
+    words = re.sub(r"\s+", " ", "".join(pieces)).strip()
+    if days and not _has_words(words):
+        words = ""
+    case = _named_case(" ".join(pieces[0::2]))
+    if not days:
+        return QueryReading(words, case=case)
+    return QueryReading(words, min(days), max(days), case)
 
 
 # --- Words to check for "did you mean" ------------------------------------------------------

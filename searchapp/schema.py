@@ -13,10 +13,10 @@ from datetime import datetime
 
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 
-from .analysis import DanishAnalyzer, ExactAnalyzer
+from .analysis import CompoundAnalyzer, DanishAnalyzer, ExactAnalyzer
 from .models import AgendaItem
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: compound parts out of title/text, into title_compound/compound
 
 TITLE_BOOST = 3.0
 SECTIONS = ("background", "recommendation", "presentation", "attachments", "decision")
@@ -24,6 +24,7 @@ SECTIONS = ("background", "recommendation", "presentation", "attachments", "deci
 
 def build_schema() -> Schema:
     danish = DanishAnalyzer()
+    parts = CompoundAnalyzer()
     return Schema(
         id=ID(stored=True, unique=True),
         committee=ID(stored=True, sortable=True),
@@ -42,6 +43,10 @@ def build_schema() -> Schema:
         attachments=TEXT(analyzer=danish, stored=True),
         decision=TEXT(analyzer=danish, stored=True),
         exact=TEXT(analyzer=ExactAnalyzer(), phrase=True),
+        # The parts of the closed compounds of the title and of the text, searched with
+        # a low boost (query.COMPOUND_BOOST) so that a part ranks below the word itself.
+        title_compound=TEXT(analyzer=parts, field_boost=TITLE_BOOST, phrase=False),
+        compound=TEXT(analyzer=parts, phrase=False),
         part=STORED,
         source=STORED,
         pages=STORED,
@@ -104,6 +109,8 @@ def item_to_document(item: AgendaItem, source_hash: str) -> dict:
         "attachments": "\n".join(item.attachments),
         "decision": item.decision,
         "exact": exact_text(item),
+        "title_compound": item.title,
+        "compound": exact_text(item),
         "part": item.part,
         "source": item.source,
         "pages": list(item.pages),

@@ -7,8 +7,9 @@ API's, ready to render as JSON, HTML or CSV.
 
 How a search runs:
 
-1. The query string becomes a Whoosh query (query.parse_query); the date range and
-   the case number are added to it.
+1. A date typed in the search box ("april 2025") is read out of the words
+   (query.interpret_query) and joins the from/to parameters; the words become a Whoosh
+   query (query.parse_query); the date range and the case number are added to it.
 2. The items matching it are collected unscored, and the committee, status and year of
    each are read from a per-generation cache of the index's columns. Each facet is
    counted over the items that pass the *other* two facet filters, so choosing a
@@ -36,13 +37,17 @@ from whoosh import highlight
 from whoosh import query as wq
 from whoosh.index import Index
 
+from .danish import MONTHS, fold_danish
 from .index import IndexHandle, IndexNotFound
 from .models import STATUS_LABELS, STATUSES, AgendaItem
 from .query import (
+    COMPOUND_FIELDS,
     TEXT_FIELDS,
     BadRequest,
+    QueryReading,
     SearchRequest,
     case_digits_of,
+    interpret_query,
     parse_query,
     plain_query,
     query_words,
@@ -317,9 +322,11 @@ def snippet(text: str, words: frozenset[str], analyzer) -> str:
 
 
 def _highlight_words(q, reader) -> frozenset[str]:
-    """The index terms the query looks for in the text fields (prefixes expanded), not
-    counting the ones it excludes: these are marked in snippets. All text fields share
-    one analyzer, so a term of `decision:` is marked in the whole text too."""
+    """The index terms the query looks for in the text fields and among the compound
+    parts (prefixes expanded), not counting the ones it excludes: these are marked in
+    snippets. All text fields share one analyzer, so a term of `decision:` is marked in
+    the whole text too, and that analyzer, highlighting, gives a compound's parts as
+    well, so a part found in the compound field is marked inside its word."""
     found: set[str] = set()
 
     def walk(node):
@@ -334,7 +341,7 @@ def _highlight_words(q, reader) -> frozenset[str]:
             except Exception:  # noqa: BLE001 - an odd leaf only loses its marks
                 return
             for fieldname, text in terms:
-                if fieldname in TEXT_FIELDS:
+                if fieldname in TEXT_FIELDS or fieldname in COMPOUND_FIELDS.values():
                     found.add(text.decode("utf-8") if isinstance(text, bytes) else text)
             return
         for child in node.children():
@@ -348,10 +355,23 @@ def _highlight_words(q, reader) -> frozenset[str]:
 # --- Did you mean --------------------------------------------------------------------------
 
 
+def _known(word: str, reader, schema) -> bool:
+    """Whether the index knows `word`: as written or with its Danish letters spelled
+    out (the `exact` field), by its stem in the title or text, or as a part of
+    compounds ("reform" in "ældrereformen")."""
+    lower = word.lower()
+    if ("exact", lower) in reader or ("exact", fold_danish(lower)) in reader:
+        return True
+    fields = [f for f in ("text", "title", *COMPOUND_FIELDS.values()) if f in schema]
+    stems = schema["text"].process_text(word, mode="query")
+    return any((field, t) in reader for t in stems for field in fields)
+
+
 def suggest(q_text: str, searcher) -> str | None:
     """The query with each word the index does not know replaced by the closest one
     it does (as written, from the unstemmed `exact` field); None when every word is
-    known or nothing close is."""
+    known or nothing close is. Month names are left alone: with a year they are a date
+    (interpret_query), not words to correct."""
     reader = searcher.reader()
     schema = searcher.schema
     corrector = None
@@ -359,17 +379,14 @@ def suggest(q_text: str, searcher) -> str | None:
     for m in query_words(q_text):
         word = m.group()
         lower = word.lower()
-        if len(lower) < 3 or any(c.isdigit() for c in lower):
+        if len(lower) < 3 or any(c.isdigit() for c in lower) or lower in MONTHS:
             continue
-        if (("exact", lower) in reader) or any(
-            (field, t) in reader for field in ("text", "title")
-            for t in schema["text"].process_text(word, mode="query")
-        ):  # fmt: skip
+        if _known(word, reader, schema):
             continue
         if corrector is None:
             corrector = reader.corrector("exact")
         options = corrector.suggest(lower, limit=1, maxdist=2, prefix=1)
-        if not options or options[0] == lower:
+        if not options or fold_danish(options[0]) == fold_danish(lower):
             continue
         best = options[0]
         if word[:1].isupper():
@@ -393,20 +410,46 @@ class _Plan:
     query: object  # the Whoosh query that decides which items match (None: all)
     words: object  # the part from the search box (None without one)
     fallback: bool
+    reading: QueryReading  # the search box read: its words, dates and case number
+    date_from: date | None = None  # the dates applied: the request's and the typed ones
+    date_to: date | None = None
+
+    def interpreted(self, request: SearchRequest) -> dict:
+        """How the request was understood, for the API's `query.interpreted`: the words
+        searched, the date range applied (the from/to parameters and any date typed in
+        the search box, intersected) and the case number asked for."""
+        return {
+            "words": self.reading.words,
+            "from": self.date_from.isoformat() if self.date_from else None,
+            "to": self.date_to.isoformat() if self.date_to else None,
+            "case": request.case or self.reading.case,
+        }
+
+
+_NOTHING = wq.Term("id", "\uffff")  # matches no item (a NullQuery would vanish in And)
 
 
 def _day_range(date_from: date | None, date_to: date | None):
     if not (date_from or date_to):
         return None
+    if date_from and date_to and date_from > date_to:
+        return _NOTHING  # "april 2025" typed with to=2025-03-01: no day is both
     start = datetime.combine(date_from, time.min) if date_from else None
     end = datetime.combine(date_to, time.max) if date_to else None
     return wq.DateRange("meeting_date", start, end)
 
 
-def _plan_filters(request: SearchRequest) -> list:
+def _date_range(request: SearchRequest, reading: QueryReading) -> tuple[date | None, date | None]:
+    """The from/to parameters and the dates typed in the search box, intersected."""
+    starts = [d for d in (request.date_from, reading.date_from) if d]
+    ends = [d for d in (request.date_to, reading.date_to) if d]
+    return max(starts, default=None), min(ends, default=None)
+
+
+def _plan_filters(request: SearchRequest, date_from: date | None, date_to: date | None) -> list:
     """The date range and the case number: filters that are not facets."""
     filters = []
-    dates = _day_range(request.date_from, request.date_to)
+    dates = _day_range(date_from, date_to)
     if dates is not None:
         filters.append(dates)
     if request.case:
@@ -414,23 +457,29 @@ def _plan_filters(request: SearchRequest) -> list:
     return filters
 
 
-def _make_plan(words, filters: list, fallback: bool) -> _Plan:
-    parts = ([words] if words is not None else []) + filters
+def _make_plan(words, request: SearchRequest, reading: QueryReading, fallback: bool) -> _Plan:
+    date_from, date_to = _date_range(request, reading)
+    parts = ([words] if words is not None else []) + _plan_filters(request, date_from, date_to)
     query = None if not parts else parts[0] if len(parts) == 1 else wq.And(parts)
-    return _Plan(query, words, fallback)
+    return _Plan(query, words, fallback, reading, date_from, date_to)
 
 
-def _plan(request: SearchRequest, searcher, columns: _Columns) -> _Plan:
-    if not request.q:
-        return _make_plan(None, _plan_filters(request), False)
-    parsed = parse_query(request.q, searcher.schema, columns.committees)
-    return _make_plan(parsed.query, _plan_filters(request), parsed.fallback)
+def _plan(request: SearchRequest, searcher, columns: _Columns, read_dates: bool = True) -> _Plan:
+    """The plan for a request. With `read_dates` a date typed in the search box is a
+    filter (query.interpret_query); without, it is searched as words."""
+    reading = interpret_query(request.q) if request.q else QueryReading("")
+    if not read_dates:
+        reading = QueryReading(request.q, case=reading.case)
+    if not reading.words:
+        return _make_plan(None, request, reading, False)
+    parsed = parse_query(reading.words, searcher.schema, columns.committees)
+    return _make_plan(parsed.query, request, reading, parsed.fallback)
 
 
-def _fallback_plan(request: SearchRequest, searcher) -> _Plan:
+def _fallback_plan(request: SearchRequest, searcher, plan: _Plan) -> _Plan:
     """Plain words, for a parsed query Whoosh could not run."""
-    words = plain_query(request.q, searcher.schema) or wq.NullQuery
-    return _make_plan(words, _plan_filters(request), True)
+    words = plain_query(plan.reading.words, searcher.schema) or wq.NullQuery
+    return _make_plan(words, request, plan.reading, True)
 
 
 def _matching(searcher, plan: _Plan, columns: _Columns) -> list[int]:
@@ -514,9 +563,39 @@ def _ordered(
     return [(d, None) for d in ordered]
 
 
-def _run(searcher, request: SearchRequest, columns: _Columns, plan: _Plan):
-    docs = _matching(searcher, plan, columns)
-    return _filter_and_count(docs, request, columns)
+def _run(searcher, request: SearchRequest, columns: _Columns, limit: int | None):
+    """Plan and run a request: (plan, the docs passing every filter, the facets, the
+    first `limit` of those docs in order as (docnum, score)).
+
+    Two second tries: a date typed in the search box that finds nothing at all is
+    searched as words instead ("møde 16. juni 2021": the item that names the next
+    meeting, held months before it), and a query Whoosh cannot run is searched as its
+    plain words."""
+    plan = _plan(request, searcher, columns)
+    try:
+        docs = _matching(searcher, plan, columns)
+        if not docs and plan.reading.has_dates:
+            plan = _plan(request, searcher, columns, read_dates=False)
+            docs = _matching(searcher, plan, columns)
+        kept, facets = _filter_and_count(docs, request, columns)
+        ordered = _ordered(searcher, plan, request, kept, columns, limit)
+    except Exception:  # noqa: BLE001 - a query Whoosh cannot run: search the words
+        if plan.fallback or plan.words is None:
+            raise
+        plan = _fallback_plan(request, searcher, plan)
+        kept, facets = _filter_and_count(_matching(searcher, plan, columns), request, columns)
+        ordered = _ordered(searcher, plan, request, kept, columns, limit)
+    return plan, kept, facets, ordered
+
+
+def _echo(request: SearchRequest, plan: _Plan) -> dict:
+    """The request as the API echoes it, and how it was understood. A search box that
+    held only a date ("april 2025") has no words to rank by: newest first."""
+    echo = request.to_dict()
+    if plan.words is None and echo["sort"] == "relevance":
+        echo["sort"] = "date_desc"
+    echo["interpreted"] = plan.interpreted(request)
+    return echo
 
 
 def search(handle, request: SearchRequest) -> dict:
@@ -526,18 +605,8 @@ def search(handle, request: SearchRequest) -> dict:
     sources = _sources(handle)
     with index.searcher() as searcher:
         columns = _columns(index, searcher)
-        plan = _plan(request, searcher, columns)
-        try:
-            kept, facets = _run(searcher, request, columns, plan)
-            window = request.page * request.per_page
-            ordered = _ordered(searcher, plan, request, kept, columns, window)
-        except Exception:  # noqa: BLE001 - a query Whoosh cannot run: search the words
-            if plan.fallback or not request.q:
-                raise
-            plan = _fallback_plan(request, searcher)
-            kept, facets = _run(searcher, request, columns, plan)
-            window = request.page * request.per_page
-            ordered = _ordered(searcher, plan, request, kept, columns, window)
+        window = request.page * request.per_page
+        plan, kept, facets, ordered = _run(searcher, request, columns, window)
         start = (request.page - 1) * request.per_page
         page = ordered[start : start + request.per_page]
         words = _highlight_words(plan.words, searcher.reader())
@@ -549,7 +618,7 @@ def search(handle, request: SearchRequest) -> dict:
         suggestion = suggest(request.q, searcher) if request.q else None
     total = len(kept)
     return {
-        "query": request.to_dict(),
+        "query": _echo(request, plan),
         "total": total,
         "page": request.page,
         "per_page": request.per_page,
@@ -568,16 +637,7 @@ def search_rows(handle, request: SearchRequest) -> Iterator[dict]:
     sources = _sources(handle)
     with index.searcher() as searcher:
         columns = _columns(index, searcher)
-        plan = _plan(request, searcher, columns)
-        try:
-            kept, _ = _run(searcher, request, columns, plan)
-            ordered = _ordered(searcher, plan, request, kept, columns, None)
-        except Exception:  # noqa: BLE001 - as in search()
-            if plan.fallback or not request.q:
-                raise
-            plan = _fallback_plan(request, searcher)
-            kept, _ = _run(searcher, request, columns, plan)
-            ordered = _ordered(searcher, plan, request, kept, columns, None)
+        _, _, _, ordered = _run(searcher, request, columns, None)
         for docnum, _score in ordered:
             item = _item_of(searcher.stored_fields(docnum))
             yield {

@@ -6,14 +6,17 @@ import pytest
 
 from searchapp.analysis import (
     DANISH_STOP_WORDS,
+    CompoundAnalyzer,
     DanishAnalyzer,
     ExactAnalyzer,
+    compound_spans,
     terms,
     word_parts,
 )
 
 danish = DanishAnalyzer()
 exact = ExactAnalyzer()
+compound = CompoundAnalyzer()
 
 
 def positions(analyzer, text, mode="index"):
@@ -26,12 +29,13 @@ def test_inflections_share_a_stem():
 
 
 def test_stop_words_removed_and_positions_closed_up():
-    stem = {w: terms(danish, w, mode="query")[0] for w in ("ældreområdet", "ældre", "området")}
-    assert positions(danish, "status på ældreområdet og sundhed") == [
+    words = ("SOSU-uddannelserne", "SOSU", "uddannelserne")
+    stem = {w: terms(danish, w, mode="query")[0] for w in words}
+    assert positions(danish, "status på SOSU-uddannelserne og sundhed") == [
         ("status", 0),
-        (stem["ældreområdet"], 1),
-        (stem["ældre"], 1),  # a compound's parts share its position
-        (stem["området"], 1),
+        (stem["SOSU-uddannelserne"], 1),
+        (stem["SOSU"], 1),  # a hyphenated word's parts share its position
+        (stem["uddannelserne"], 1),
         ("sund", 2),
     ]
     assert {"og", "på", "ikke", "været", "sådan"} <= DANISH_STOP_WORDS
@@ -41,8 +45,11 @@ def test_stop_words_removed_and_positions_closed_up():
 def test_query_side_matches_index_side():
     text = "Kommunernes Landsforening drøftede sundhedsreformen"
     indexed = set(terms(danish, text))
-    for word in ("kommunerne", "landsforeningen", "sundhedsreform", "Drøftede", "forening"):
+    for word in ("kommunerne", "landsforeningen", "sundhedsreform", "Drøftede"):
         assert set(terms(danish, word, mode="query")) <= indexed, word
+    parts = set(terms(compound, text))
+    for word in ("forening", "reformen", "sundhed"):
+        assert set(terms(compound, word, mode="query")) <= parts, word
 
 
 @pytest.mark.parametrize("query", ["SAG-2025-01103", "sag-2025-01103", "2025-01103"])
@@ -80,12 +87,35 @@ def test_word_parts_keep_number_runs_together():
     assert word_parts("COVID-19") == [(0, 5), (6, 8)]
 
 
-def test_compounds_indexed_with_their_parts():
-    indexed = set(terms(danish, "Ældrereformen er vedtaget"))
-    assert set(terms(danish, "reform", mode="query")) <= indexed
-    assert set(terms(danish, "ældre", mode="query")) <= indexed
-    # ...but a query is not split: "ældrereformen" asks for the compound itself
-    assert terms(danish, "ældrereformen", mode="query") == ["aeldrereform"]
+def test_compound_parts_go_to_the_compound_field_only():
+    text = "Ældrereformen er vedtaget"
+    reform, aeldre = (terms(danish, w, mode="query")[0] for w in ("reform", "ældre"))
+    # The text field: the compound itself, not its parts (they would score as words)...
+    assert terms(danish, text) == ["aeldrereform", "vedtag"]
+    # ...the compound field: only the parts, stemmed and folded like the text
+    assert terms(compound, text) == [aeldre, reform]
+    assert terms(compound, "Kommunerne og medlemmerne") == []  # no compounds, no terms
+    # A query is not split, and makes one term that serves both fields.
+    for word in ("ældrereformen", "reform", "Ålborg", "SAG-2025-01103", "og"):
+        assert terms(compound, word, mode="query") == terms(danish, word, mode="query")
+
+
+def test_three_part_compounds_also_by_their_runs_of_two():
+    assert compound_spans("ældrereformen") == ((0, 5), (5, 13))
+    word = "erhvervsakademiuddannelserne"  # erhverv-s-akademi-uddannelserne
+    assert [word[s:e] for s, e in compound_spans(word)] == [
+        "erhverv", "akademi", "uddannelserne", "erhvervsakademi", "akademiuddannelserne",
+    ]  # fmt: skip
+    assert set(terms(compound, "erhvervsakademi", mode="query")) <= set(terms(compound, word))
+    assert compound_spans("medlemmerne") == ()
+
+
+def test_compound_parts_given_for_highlighting():
+    # Analysed for highlighting (removestops=False), the text field gives a compound's
+    # parts too, at the compound's position, so the part a search matched is marked.
+    tokens = [(t.text, t.pos) for t in danish("om ældrereformen", positions=True,
+                                               removestops=False)]  # fmt: skip
+    assert tokens == [("om", 0), ("aeldrereform", 1), ("aeldr", 1), ("reform", 1)]
 
 
 def test_danish_letters_and_their_spelled_out_forms():
@@ -115,7 +145,9 @@ def test_character_offsets_point_into_the_text():
     assert spans["sosu"] == "SOSU" and spans["uddannelserne"] == "uddannelserne"
     assert spans["aeldrereformen"] == "Ældrereformen"
     parts = {text[t.startchar : t.endchar] for t in danish(text, chars=True)}
-    assert {"Ældre", "reformen", "SOSU-uddannelserne"} <= parts
+    assert {"SOSU", "uddannelserne", "SOSU-uddannelserne", "Ældrereformen"} <= parts
+    marked = {text[t.startchar : t.endchar] for t in danish(text, chars=True, removestops=False)}
+    assert {"Ældre", "reformen"} <= marked
 
 
 def test_stop_words_marked_not_removed_for_the_highlighter():
@@ -125,8 +157,9 @@ def test_stop_words_marked_not_removed_for_the_highlighter():
 
 def test_analyzers_survive_pickling():
     # Whoosh pickles the schema, analyzers included, into the index
-    for analyzer in (danish, exact):
+    for analyzer in (danish, exact, compound):
         again = pickle.loads(pickle.dumps(analyzer))
         assert again == analyzer
-        text = "Kommunerne i SAG-2025-01103"
+        text = "Kommunerne i SAG-2025-01103 om sundhedsreformen"
         assert terms(again, text) == terms(analyzer, text)
+    assert DanishAnalyzer() != CompoundAnalyzer()

@@ -22,8 +22,12 @@ pytestmark = [
     ),
 ]
 
-PRECISION_AT_1_FLOOR = 1.0  # measured 1.000 (46 of 46)
-MRR_FLOOR = 1.0  # measured 1.000
+# Measured 1.000 / 1.000 over 65 queries, with compound parts in fields of their own
+# (ranked below the word itself) and dates in the query read as a filter. Before: with
+# the parts in the text field and dates searched as words, 1.000 over the first 46 and
+# 0.923 / 0.923 over all 65; before compounds and folding, 0.978 / 0.978 over the 46.
+PRECISION_AT_1_FLOOR = 1.0
+MRR_FLOOR = 1.0
 
 
 def load_judgements():

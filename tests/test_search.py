@@ -183,6 +183,17 @@ def test_or_not_and_minus(search_index):
     assert run(search_index, q="-budget")["total"] == len(make_items_ids()) - 2
 
 
+def test_excluding_a_field_a_filter_or_a_prefix(search_index):
+    # A minus in front of a field name or a prefix excludes what it names.
+    assert ids(run(search_index, q="ældrereformen -udvalg:sjælland")) == [
+        "kkr-hovedstaden-2025-04-11-3.1"
+    ]
+    assert ids(run(search_index, q="budget -titel:driften")) == ["kkr-sjaelland-2024-06-03-2.1"]
+    assert ids(run(search_index, q="budget -status:afvist")) == ["kkr-sjaelland-2024-06-03-2.2"]
+    assert ids(run(search_index, q="budget -anlæ*")) == ["kkr-sjaelland-2024-06-03-2.2"]
+    assert ids(run(search_index, q="ældrereformen -sag:2025-01103")) == []
+
+
 def make_items_ids():
     from pathlib import Path
 

@@ -162,6 +162,26 @@ SCHEMAS = {
             "sort": {"type": "string", "enum": list(SORTS)},
             "page": {"type": "integer", "minimum": 1},
             "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+            "interpreted": {
+                **_object(
+                    {
+                        "words": {
+                            "type": "string",
+                            "description": "The words searched: q without the dates "
+                            "read out of it; empty when nothing but a date was typed.",
+                        },
+                        "from": {"type": "string", "format": "date", "nullable": True},
+                        "to": {"type": "string", "format": "date", "nullable": True},
+                        "case": _NULLABLE_STRING,
+                    }
+                ),
+                "description": "How the search was understood. A date typed in Danish in "
+                "q ('april 2025', '3. februar 2025', '11-04-2025'; not a bare year, not "
+                "inside quotes) filters on the meeting date: from/to are that range "
+                "intersected with the from/to parameters (a typed date that finds "
+                "nothing is searched as words instead). case is the case number asked "
+                "for, by the case parameter or in q ('sag 2025-01103').",
+            },
         }
     ),
     "Hit": _object(

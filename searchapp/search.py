@@ -321,7 +321,7 @@ def snippet(text: str, words: frozenset[str], analyzer) -> str:
     return _FORMATTER.format(fragments) or lead(text)
 
 
-def _highlight_words(q, reader) -> frozenset[str]:
+def highlight_words(q, reader) -> frozenset[str]:
     """The index terms the query looks for in the text fields and among the compound
     parts (prefixes expanded), not counting the ones it excludes: these are marked in
     snippets. All text fields share one analyzer, so a term of `decision:` is marked in
@@ -609,7 +609,7 @@ def search(handle, request: SearchRequest) -> dict:
         plan, kept, facets, ordered = _run(searcher, request, columns, window)
         start = (request.page - 1) * request.per_page
         page = ordered[start : start + request.per_page]
-        words = _highlight_words(plan.words, searcher.reader())
+        words = highlight_words(plan.words, searcher.reader())
         analyzer = searcher.schema["text"].analyzer
         results = []
         for docnum, score in page:

@@ -395,3 +395,5 @@ def test_pages_are_danish_labelled_and_have_ordered_headings(client, url):
     # no inline script or style: the Content-Security-Policy allows neither
     assert not [a for t, a in page.tags if t == "script" and "src" not in a]
     assert not [a for t, a in page.tags if "style" in a] and "<style" not in html
+
+

@@ -27,7 +27,7 @@ from werkzeug.datastructures import MultiDict
 from .. import search as search_core
 from ..danish import format_danish_date
 from ..models import STATUS_LABELS, STATUSES
-from ..query import MAX_PER_PAGE, MAX_QUERY_LENGTH, MAX_WINDOW, parse_query
+from ..query import MAX_PER_PAGE, MAX_QUERY_LENGTH, MAX_WINDOW, interpret_query, parse_query
 from ..search import BadRequest, IndexNotFound, SearchRequest, status_label
 from . import feed, search_index
 
@@ -118,11 +118,12 @@ class Highlighter:
 
     @classmethod
     def for_query(cls, q: str) -> Highlighter:
-        if not q.strip():
+        words = interpret_query(q).words  # the dates typed in the box are a filter
+        if not words.strip():
             return cls()
         with search_index().searcher() as searcher:
-            parsed = parse_query(q, searcher.schema)
-            terms = search_core._highlight_words(parsed.query, searcher.reader())
+            parsed = parse_query(words, searcher.schema)
+            terms = search_core.highlight_words(parsed.query, searcher.reader())
             return cls(frozenset(terms), searcher.schema["text"].analyzer)
 
     def spans(self, text: str) -> list[tuple[int, int]]:

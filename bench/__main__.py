@@ -1,0 +1,24 @@
+"""`python -m bench run [--size N ...] [--quick]`: see bench/README.md."""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help"):
+        print(__doc__)
+        print("commands: run (the benchmark; `python -m bench run --help`)")
+        return 0 if argv else 2
+    command, rest = argv[0], argv[1:]
+    if command == "run":
+        from .run import main as run_main
+
+        return run_main(rest)
+    print(f"unknown command {command!r}; try `python -m bench run --help`", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

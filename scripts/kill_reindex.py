@@ -439,9 +439,10 @@ def render_doc(summary: Summary, args) -> str:
     )
 
 
-def write_doc(section: str, begin: str = "<!-- kill-reindex:begin -->",
-              end: str = "<!-- kill-reindex:end -->") -> None:  # fmt: skip
-    """Replace the text between the markers in docs/reliability.md."""
+def write_doc(section: str, marker: str = "kill-reindex") -> None:
+    """Replace the text between the markers in docs/reliability.md (the load test
+    writes its own section through this too)."""
+    begin, end = f"<!-- {marker}:begin -->", f"<!-- {marker}:end -->"
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
     block = f"{begin}\n{section}\n{end}"
     if begin in text and end in text:

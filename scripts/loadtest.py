@@ -771,18 +771,6 @@ def render(results: Results, args) -> str:
     return "\n".join(lines)
 
 
-def write_doc(section: str, begin: str = "<!-- loadtest:begin -->",
-              end: str = "<!-- loadtest:end -->") -> None:  # fmt: skip
-    """Replace the text between the markers in docs/reliability.md."""
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
-    block = f"{begin}\n{section}\n{end}"
-    if begin in text and end in text:
-        text = text[: text.index(begin)] + block + text[text.index(end) + len(end) :]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    DOC.write_text(text, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients (20)")
@@ -826,7 +814,9 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(report)
     if args.write_doc:
-        write_doc(report)
+        from kill_reindex import write_doc  # scripts/ is on the path when run
+
+        write_doc(report, marker="loadtest")
         print(f"\nwritten to {DOC}")
     return 0 if results.ok else 1
 

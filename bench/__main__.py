@@ -9,13 +9,27 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in ("-h", "--help"):
         print(__doc__)
-        print("commands: run (the benchmark; `python -m bench run --help`)")
+        print("commands: run (the benchmark; `python -m bench run --help`), "
+              "report RESULT.json... (rewrite the Markdown from the JSON)")
         return 0 if argv else 2
     command, rest = argv[0], argv[1:]
     if command == "run":
         from .run import main as run_main
 
         return run_main(rest)
+    if command == "report":
+        # Rewrite the Markdown of results/*.json (after report.py changed).
+        import json
+        from pathlib import Path
+
+        from .report import markdown
+
+        for name in rest:
+            path = Path(name)
+            result = json.loads(path.read_text(encoding="utf-8"))
+            path.with_suffix(".md").write_text(markdown(result), encoding="utf-8")
+            print(f"wrote {path.with_suffix('.md')}")
+        return 0
     print(f"unknown command {command!r}; try `python -m bench run --help`", file=sys.stderr)
     return 2
 

@@ -90,7 +90,7 @@ class WhooshEngine:
                 q = wq.And([q, wq.Or([wq.Term("committee", c) for c in request.committee])])
             results = searcher.search(q, limit=request.per_page)
             total = len(results)
-            words = core._highlight_words(plan.words, searcher.reader())
+            words = core.highlight_words(plan.words, searcher.reader())
             analyzer = searcher.schema["text"].analyzer
             hits = []
             for hit in results:

@@ -204,13 +204,16 @@ def markdown(r: dict) -> str:
         labels = {
             "_columns": "per-generation column cache lookup",
             "_plan": "parse the query string",
-            "_run": "collect every match unscored + facet counts",
+            "_matching": "collect every match, unscored (docs_for_query)",
+            "_filter_and_count": "facet filters and counts (Python loop over the matches)",
+            "_run": "collect every match + facet counts",
             "_ordered": "score the page (searcher.search with filter=set(docs))",
             "_item_of": "load stored item_json of the page",
-            "snippet": "snippets (re-analyse stored text, highlight)",
+            "snippet": "snippets (re-analyse the stored text, highlight)",
+            "highlight_words": "terms to highlight",
             "_highlight_words": "terms to highlight",
             "suggest": "did-you-mean check",
-            "other": "the rest (searcher open, request, dicts)",
+            "other": "the rest (opening the searcher, the request, dicts)",
         }
         for name, label in labels.items():
             if name in st:

@@ -76,30 +76,14 @@ class WhooshEngine:
         return result["total"], result["results"]
 
     def _search_without_facets(self, request, snippets: bool):
-        """What the core would do if it did not count facets: score the top page of
-        the query with its filters, count the total, snippet the page."""
-        from whoosh import query as wq
-
-        core = self.core
-        ix = self.index.index
-        with ix.searcher() as searcher:
-            columns = core._columns(ix, searcher)
-            plan = core._plan(request, searcher, columns)
-            q = plan.query
-            if request.committee:
-                q = wq.And([q, wq.Or([wq.Term("committee", c) for c in request.committee])])
-            results = searcher.search(q, limit=request.per_page)
-            total = len(results)
-            words = core.highlight_words(plan.words, searcher.reader())
-            analyzer = searcher.schema["text"].analyzer
-            hits = []
-            for hit in results:
-                item = core._item_of(searcher.stored_fields(hit.docnum))
-                text = core.snippet(item.text, words, analyzer) if snippets else ""
-                hits.append(core._hit(item, (), text, hit.score))
-            if request.q:
-                core.suggest(request.q, searcher)
-        return total, hits
+        """The core's own search with facet counting switched off (the facet filters
+        still apply): what the facets cost is the difference."""
+        if snippets:
+            result = self.core.search(self.index, request, facets=False)
+        else:
+            with _no_snippets(self.core):
+                result = self.core.search(self.index, request, facets=False)
+        return result["total"], result["results"]
 
     def close(self) -> None:
         self.index.close()

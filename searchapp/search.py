@@ -9,18 +9,21 @@ How a search runs:
 
 1. A date typed in the search box ("april 2025") is read out of the words
    (query.interpret_query) and joins the from/to parameters; the words become a Whoosh
-   query (query.parse_query); the date range and the case number are added to it.
-2. The items matching it are collected unscored, and the committee, status and year of
-   each are read from a per-generation cache of the index's columns. Each facet is
-   counted over the items that pass the *other* two facet filters, so choosing a
-   committee does not hide the other committees; the items passing all of them are
-   the result.
-3. Only the page asked for is scored (relevance) or sorted (dates), then loaded, with
-   a snippet around the words that matched.
+   query (query.parse_query).
+2. Every item matching the words is found with its score, as arrays over the
+   generation's docnums (execute.run_query: Whoosh's postings and Whoosh's BM25F,
+   without Whoosh's one-document-at-a-time matchers); the dates and the case number
+   narrow that down. The committee, status and year of each item come from a
+   per-generation cache of the index's columns; each facet is counted over the items
+   that pass the *other* two facet filters, so choosing a committee does not hide the
+   other committees; the items passing all of them are the result.
+3. Only the page asked for is ordered out (the best scores, or the date ranks), loaded,
+   and given a snippet around the words that matched.
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
 import math
 import os
@@ -30,14 +33,17 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
-from whoosh import highlight
+import numpy as np
 from whoosh import query as wq
 from whoosh.index import Index
 
+from .analysis import WORD_PATTERN
 from .danish import MONTHS, fold_danish
+from .execute import Generation, Hits, run_query
 from .index import IndexHandle, IndexNotFound
 from .models import STATUS_LABELS, STATUSES, AgendaItem
 from .query import (
@@ -124,21 +130,44 @@ def _sources(handle) -> tuple[Path, ...]:
 # --- Per-generation column cache -------------------------------------------------------
 
 
+class _Codes:
+    """One facet column as small integers: `codes[docnum]` indexes `values`, so a
+    facet is counted with one bincount over the matching docnums."""
+
+    def __init__(self, column: list[str]):
+        self.values = sorted(set(column))
+        lookup = {v: i for i, v in enumerate(self.values)}
+        self.codes = np.fromiter((lookup[v] for v in column), dtype=np.int32, count=len(column))
+
+    def allowing(self, wanted, key=lambda v: v) -> np.ndarray:
+        """Per docnum: whether its value is one of `wanted` (compared by `key`)."""
+        allowed = np.fromiter((key(v) in wanted for v in self.values), dtype=bool,
+                              count=len(self.values))  # fmt: skip
+        return allowed[self.codes]
+
+    def counts(self, mask: np.ndarray) -> Counter:
+        found = np.bincount(self.codes[mask], minlength=len(self.values))
+        return Counter({self.values[i]: int(found[i]) for i in np.flatnonzero(found)})
+
+
 @dataclass
 class _Columns:
-    """The facet and sort values of every document of one generation, by docnum.
-    A published generation never changes, so this is read once per generation."""
+    """The facet and sort values of every document of one generation, by docnum, and
+    what the query executor needs of it. A published generation never changes, so
+    this is read once per generation."""
 
-    live: list[int]  # docnums not deleted
-    committee: list[str]
-    status: list[str]
-    year: list[str]
-    day: list[int]  # date.toordinal() of the meeting, 0 when unknown
-    number: list[str]  # number_sort
+    generation: Generation  # live docnums and field lengths (execute.py)
+    committee: _Codes
+    status: _Codes
+    year: _Codes
+    day: np.ndarray  # date.toordinal() of the meeting, 0 when unknown
+    rank_newest: np.ndarray  # each docnum's place when sorted newest first
+    rank_oldest: np.ndarray
+    committees: list[str]  # the committees of live items, sorted
 
     @property
-    def committees(self) -> list[str]:
-        return sorted({self.committee[d] for d in self.live} - {""})
+    def live(self) -> np.ndarray:
+        return self.generation.live
 
 
 _cache: dict[int, tuple[Index, _Columns]] = {}
@@ -153,6 +182,12 @@ def _read_column(reader, name: str, size: int, default):
     return [default if v is None else v for v in values] + [default] * (size - len(values))
 
 
+def _ranks(size: int, key) -> np.ndarray:
+    ranks = np.empty(size, dtype=np.int64)
+    ranks[np.asarray(sorted(range(size), key=key), dtype=np.int64)] = np.arange(size)
+    return ranks
+
+
 def _columns(index: Index, searcher) -> _Columns:
     key = id(index)
     with _cache_lock:
@@ -161,23 +196,64 @@ def _columns(index: Index, searcher) -> _Columns:
             return hit[1]
     reader = searcher.reader()
     size = reader.doc_count_all()
-    days = [
+    generation = Generation(reader)
+    day = [
         v.toordinal() if isinstance(v, datetime) else 0
         for v in _read_column(reader, "meeting_date", size, None)
     ]
+    committee = _read_column(reader, "committee", size, "")
+    number = _read_column(reader, "number_sort", size, "")
+
+    def date_key(newest_first: bool):
+        # Meetings without a date last; within a meeting by committee and agenda order.
+        def key(d):
+            return (day[d] == 0, -day[d] if newest_first else day[d], committee[d], number[d])
+
+        return key
+
     columns = _Columns(
-        live=list(reader.all_doc_ids()),
-        committee=_read_column(reader, "committee", size, ""),
-        status=_read_column(reader, "status", size, ""),
-        year=_read_column(reader, "year", size, ""),
-        day=days,
-        number=_read_column(reader, "number_sort", size, ""),
+        generation=generation,
+        committee=_Codes(committee),
+        status=_Codes(_read_column(reader, "status", size, "")),
+        year=_Codes(_read_column(reader, "year", size, "")),
+        day=np.asarray(day, dtype=np.int64),
+        rank_newest=_ranks(size, date_key(True)),
+        rank_oldest=_ranks(size, date_key(False)),
+        committees=sorted({committee[d] for d in np.flatnonzero(generation.live)} - {""}),
     )
     with _cache_lock:
         while len(_cache) >= _CACHE_SIZE:
             _cache.pop(next(iter(_cache)))
         _cache[key] = (index, columns)  # holding the index keeps its id() unique
     return columns
+
+
+# --- Searchers, one per thread and generation --------------------------------------------
+
+_local = threading.local()
+_IDF_CACHE_LIMIT = 100_000
+
+
+@contextlib.contextmanager
+def _searcher(index: Index):
+    """A searcher on `index`, kept open for the next request of the same thread:
+    opening one reads every segment's headers and the stored fields' offsets, which
+    grows with the index (a Whoosh searcher must not be shared between threads, and
+    a generation never changes, so one per thread and generation is safe). A
+    searcher on an older generation is closed when its thread next searches."""
+    held = getattr(_local, "held", None)
+    if held is not None and held[0] is index:
+        searcher = held[1]
+        if len(searcher._idf_cache) > _IDF_CACHE_LIMIT:
+            searcher._idf_cache.clear()
+        yield searcher
+        return
+    if held is not None:
+        _local.held = None
+        held[1].close()
+    searcher = index.searcher()
+    _local.held = (index, searcher)
+    yield searcher
 
 
 # --- Shaping items ----------------------------------------------------------------------
@@ -268,33 +344,7 @@ def _hit(item: AgendaItem, sources, snippet: str, score: float | None) -> dict:
 _SPACE = re.compile(r"\s+")
 
 
-class _MarkFormatter(highlight.Formatter):
-    """<mark> around the words that matched, everything else HTML-escaped, whitespace
-    collapsed, "…" where a fragment does not start or end the text."""
-
-    between = " … "
-
-    def _text(self, text):
-        return html.escape(_SPACE.sub(" ", text), quote=False)
-
-    def format_token(self, text, token, replace=False):
-        return "<mark>" + self._text(highlight.get_text(text, token, replace)) + "</mark>"
-
-    def format(self, fragments, replace=False):
-        if not fragments:
-            return ""
-        out = self.between.join(self.format_fragment(f, replace).strip() for f in fragments)
-        if fragments[0].startchar > 0:
-            out = "… " + out
-        if fragments[-1].endchar < len(fragments[-1].text.rstrip()):
-            out += " …"
-        return out
-
-
-# charlimit=None: look for hits in the whole text, not only its first 32 KB.
-_FRAGMENTER = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70, charlimit=None)
-_SCORER = highlight.BasicFragmentScorer()
-_FORMATTER = _MarkFormatter()
+SNIPPET_CONTEXT = 70  # characters of context either side of a hit
 
 
 def lead(text: str, chars: int = LEAD_CHARS) -> str:
@@ -306,19 +356,138 @@ def lead(text: str, chars: int = LEAD_CHARS) -> str:
     return html.escape(text[: cut if cut > chars // 2 else chars], quote=False) + " …"
 
 
+_TERMS_CACHE: dict[int, tuple[object, dict]] = {}
+
+
+def _word_terms(analyzer, word: str) -> tuple[tuple[str, int, int], ...]:
+    """(term, start, end) of each term the analyzer makes of one word when
+    highlighting: the word, its hyphen parts and its compound parts, each with where
+    it is in the word. Cached per word and analyzer: the same words come back in
+    every text."""
+    entry = _TERMS_CACHE.get(id(analyzer))
+    if entry is None or entry[0] is not analyzer:
+        if len(_TERMS_CACHE) >= 4:
+            _TERMS_CACHE.clear()
+        entry = _TERMS_CACHE[id(analyzer)] = (analyzer, {})
+    cache = entry[1]
+    found = cache.get(word)
+    if found is None:
+        found = tuple(
+            (t.text, t.startchar, t.endchar)
+            for t in analyzer(word, positions=True, chars=True, mode="index",
+                              removestops=False)  # fmt: skip
+            if not t.stopped
+        )
+        if len(cache) > 200_000:
+            cache.clear()
+        cache[word] = found
+    return found
+
+
+# How each folded spelling may be written (danish.fold_danish, in reverse).
+_UNFOLD = {"ae": "(?:ae|æ|ä)", "oe": "(?:oe|ø|ö)", "aa": "(?:aa|å)", "e": "[eé]", "u": "[uü]"}
+_FOLDED = re.compile("ae|oe|aa|e|u")
+
+
+@lru_cache(maxsize=256)
+def _term_pattern(words: frozenset[str]) -> re.Pattern:
+    """The terms as they may be written in the text, in any case and with or without
+    Danish letters. Every stem is the start of the word it came from (Snowball only
+    cuts endings) and a compound part is inside its word, so each hit is in a word
+    that may hold the term."""
+    spelled = ["".join(_UNFOLD.get(piece) or re.escape(piece)
+                       for piece in re.split(f"({_FOLDED.pattern})", t))  # fmt: skip
+               for t in sorted(words, key=len, reverse=True)]  # fmt: skip
+    return re.compile("|".join(spelled), re.IGNORECASE)
+
+
+def _marks(text: str, words: frozenset[str], analyzer) -> list[tuple[int, int]]:
+    """Where in `text` the terms `words` are, as merged (start, end) spans: the words
+    the analyzer turns into one of them, or the part of a compound or hyphenated word
+    that is one. The text is searched for the terms as written (fast, in C); each word
+    they are found in is then analysed, to be sure and to find the part to mark."""
+    spans: list[tuple[int, int]] = []
+    seen = -1
+    for m in _term_pattern(words).finditer(text):
+        at = m.start()
+        start = at
+        while start > 0 and not text[start - 1].isspace():
+            start -= 1
+        word = next((w for w in WORD_PATTERN.finditer(text, start) if w.end() > at), None)
+        if word is None or word.start() > at or word.start() == seen:
+            continue
+        seen = word.start()
+        for term, s, e in _word_terms(analyzer, word.group()):
+            if term in words:
+                spans.append((word.start() + s, word.start() + e))
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _fragments(text: str, marks: list[tuple[int, int]]) -> list[tuple[int, int, list]]:
+    """The best SNIPPET_FRAGMENTS passages, in text order: each a run of marks close
+    enough to fit SNIPPET_CHARS with SNIPPET_CONTEXT around them, cut at spaces;
+    the passages with most marks win (the first of equals)."""
+    groups = []
+    i = 0
+    while i < len(marks):
+        first = marks[i][0]
+        j = i + 1
+        while j < len(marks) and marks[j][1] - first + 2 * SNIPPET_CONTEXT <= SNIPPET_CHARS:
+            j += 1
+        groups.append(marks[i:j])
+        i = j
+    best = sorted(range(len(groups)), key=lambda g: (-len(groups[g]), g))[:SNIPPET_FRAGMENTS]
+    out = []
+    for g in sorted(best):
+        group = groups[g]
+        start = max(0, group[0][0] - SNIPPET_CONTEXT)
+        if start > 0:
+            space = text.find(" ", start, group[0][0])
+            start = space + 1 if space != -1 else group[0][0]
+        end = min(len(text), group[-1][1] + SNIPPET_CONTEXT)
+        if end < len(text):
+            space = text.rfind(" ", group[-1][1], end)
+            end = space if space != -1 else group[-1][1]
+        out.append((start, end, group))
+    return out
+
+
+def _escape(text: str) -> str:
+    return html.escape(_SPACE.sub(" ", text), quote=False)
+
+
 def snippet(text: str, words: frozenset[str], analyzer) -> str:
-    """The best fragments of `text` around `words` (index terms, as the analyzer
-    makes them), or its start when none of them is in it."""
+    """The best passages of `text` around `words` (index terms, as the analyzer
+    makes them) with the hits in <mark>, everything else escaped; "…" where a passage
+    does not start or end the text. The start of the text when none of them is in it."""
     if not text or not words:
         return lead(text)
-    tokens = analyzer(text, positions=True, chars=True, mode="index", removestops=False)
-    tokens = highlight.set_matched_filter(tokens, words)
-    tokens = highlight.Highlighter._merge_matched_tokens(tokens)
-    fragments = highlight.top_fragments(
-        _FRAGMENTER.fragment_tokens(text, tokens), SNIPPET_FRAGMENTS, _SCORER,
-        highlight.FIRST, minscore=1,
-    )  # fmt: skip
-    return _FORMATTER.format(fragments) or lead(text)
+    marks = _marks(text, words, analyzer)
+    if not marks:
+        return lead(text)
+    pieces = []
+    fragments = _fragments(text, marks)
+    for start, end, group in fragments:
+        out, at = [], start
+        for s, e in group:
+            out.append(_escape(text[at:s]))
+            out.append("<mark>" + _escape(text[s:e]) + "</mark>")
+            at = e
+        out.append(_escape(text[at:end]))
+        pieces.append("".join(out).strip())
+    result = " … ".join(pieces)
+    if fragments[0][0] > 0:
+        result = "… " + result
+    if fragments[-1][1] < len(text.rstrip()):
+        result += " …"
+    return result
 
 
 def highlight_words(q, reader) -> frozenset[str]:
@@ -407,8 +576,8 @@ def suggest(q_text: str, searcher) -> str | None:
 class _Plan:
     """What the request asks of the index, before paging."""
 
-    query: object  # the Whoosh query that decides which items match (None: all)
-    words: object  # the part from the search box (None without one)
+    words: object  # the Whoosh query of the search box (None without one): scored
+    filters: list  # Whoosh queries every result must match too (the case number)
     fallback: bool
     reading: QueryReading  # the search box read: its words, dates and case number
     date_from: date | None = None  # the dates applied: the request's and the typed ones
@@ -426,19 +595,6 @@ class _Plan:
         }
 
 
-_NOTHING = wq.Term("id", "\uffff")  # matches no item (a NullQuery would vanish in And)
-
-
-def _day_range(date_from: date | None, date_to: date | None):
-    if not (date_from or date_to):
-        return None
-    if date_from and date_to and date_from > date_to:
-        return _NOTHING  # "april 2025" typed with to=2025-03-01: no day is both
-    start = datetime.combine(date_from, time.min) if date_from else None
-    end = datetime.combine(date_to, time.max) if date_to else None
-    return wq.DateRange("meeting_date", start, end)
-
-
 def _date_range(request: SearchRequest, reading: QueryReading) -> tuple[date | None, date | None]:
     """The from/to parameters and the dates typed in the search box, intersected."""
     starts = [d for d in (request.date_from, reading.date_from) if d]
@@ -446,22 +602,10 @@ def _date_range(request: SearchRequest, reading: QueryReading) -> tuple[date | N
     return max(starts, default=None), min(ends, default=None)
 
 
-def _plan_filters(request: SearchRequest, date_from: date | None, date_to: date | None) -> list:
-    """The date range and the case number: filters that are not facets."""
-    filters = []
-    dates = _day_range(date_from, date_to)
-    if dates is not None:
-        filters.append(dates)
-    if request.case:
-        filters.append(wq.Term("case_digits", case_digits_of(request.case)))
-    return filters
-
-
 def _make_plan(words, request: SearchRequest, reading: QueryReading, fallback: bool) -> _Plan:
     date_from, date_to = _date_range(request, reading)
-    parts = ([words] if words is not None else []) + _plan_filters(request, date_from, date_to)
-    query = None if not parts else parts[0] if len(parts) == 1 else wq.And(parts)
-    return _Plan(query, words, fallback, reading, date_from, date_to)
+    filters = [wq.Term("case_digits", case_digits_of(request.case))] if request.case else []
+    return _Plan(words, filters, fallback, reading, date_from, date_to)
 
 
 def _plan(request: SearchRequest, searcher, columns: _Columns, read_dates: bool = True) -> _Plan:
@@ -482,12 +626,23 @@ def _fallback_plan(request: SearchRequest, searcher, plan: _Plan) -> _Plan:
     return _make_plan(words, request, plan.reading, True)
 
 
-def _matching(searcher, plan: _Plan, columns: _Columns) -> list[int]:
-    if plan.query is None:
-        return columns.live
-    if plan.query is wq.NullQuery or isinstance(plan.query, type(wq.NullQuery)):
-        return []
-    return list(searcher.docs_for_query(plan.query))
+def _matching(searcher, plan: _Plan, columns: _Columns) -> Hits:
+    """The items matching the words, the dates and the case number, with the words'
+    scores (None for a request without words)."""
+    if plan.words is None:
+        hits = Hits(columns.live.copy(), None)
+    else:
+        hits = run_query(searcher, plan.words, columns.generation)
+    if plan.date_from or plan.date_to:
+        day = columns.day
+        hits.mask &= day > 0
+        if plan.date_from:
+            hits.mask &= day >= plan.date_from.toordinal()
+        if plan.date_to:
+            hits.mask &= day <= plan.date_to.toordinal()
+    for q in plan.filters:
+        hits.mask &= run_query(searcher, q, columns.generation).mask
+    return hits
 
 
 def _facet_list(counts: Counter, key=None, reverse: bool = False) -> list[dict]:
@@ -497,74 +652,71 @@ def _facet_list(counts: Counter, key=None, reverse: bool = False) -> list[dict]:
     return [{"value": v, "count": n} for v, n in items]
 
 
-def _filter_and_count(docs, request: SearchRequest, columns: _Columns):
-    """The docs passing all three facet filters, and each facet's counts over the
-    docs passing the other two."""
-    want_c = {c.casefold() for c in request.committee}
-    want_s = set(request.status)
-    want_y = set(request.year)
-    committee, status, year = columns.committee, columns.status, columns.year
-    by_c, by_s, by_y = Counter(), Counter(), Counter()
-    kept = []
-    for d in docs:
-        c, s, y = committee[d], status[d], year[d]
-        ok_c = not want_c or c.casefold() in want_c
-        ok_s = not want_s or s in want_s
-        ok_y = not want_y or y in want_y
-        if ok_s and ok_y:
-            by_c[c] += 1
-        if ok_c and ok_y:
-            by_s[s] += 1
-        if ok_c and ok_s:
-            by_y[y] += 1
-            if ok_y:
-                kept.append(d)
+def _filter_and_count(mask: np.ndarray, request: SearchRequest, columns: _Columns,
+                      facets: bool = True):  # fmt: skip
+    """The docs passing all three facet filters (a mask), and each facet's counts over
+    the docs passing the other two (None when `facets` is off)."""
+    ok_c = columns.committee.allowing({c.casefold() for c in request.committee},
+                                      key=str.casefold) if request.committee else None  # fmt: skip
+    ok_s = columns.status.allowing(set(request.status)) if request.status else None
+    ok_y = columns.year.allowing(set(request.year)) if request.year else None
+
+    def passing(*oks):
+        out = mask
+        for ok in oks:
+            if ok is not None:
+                out = out & ok
+        return out
+
+    kept = passing(ok_c, ok_s, ok_y)
+    if not facets:
+        return kept, None
     order = {s: i for i, s in enumerate(STATUSES)}
-    facets = {
-        "committee": _facet_list(by_c),
-        "year": _facet_list(by_y, key=lambda vn: vn[0], reverse=True),
+    by_status = columns.status.counts(passing(ok_c, ok_y))
+    return kept, {
+        "committee": _facet_list(columns.committee.counts(passing(ok_s, ok_y))),
+        "year": _facet_list(columns.year.counts(passing(ok_c, ok_s)),
+                            key=lambda vn: vn[0], reverse=True),  # fmt: skip
         "status": [
             {"value": e["value"], "label": status_label(e["value"]), "count": e["count"]}
-            for e in _facet_list(by_s, key=lambda vn: (-vn[1], order.get(vn[0], 99)))
+            for e in _facet_list(by_status, key=lambda vn: (-vn[1], order.get(vn[0], 99)))
         ],
     }
-    return kept, facets
 
 
-def _date_key(columns: _Columns, newest_first: bool):
-    day, committee, number = columns.day, columns.committee, columns.number
+def _top(docs: np.ndarray, scores: np.ndarray, limit: int | None) -> np.ndarray:
+    """`docs` by score, best first, ties in docnum order (as Whoosh orders them); only
+    the first `limit` are sorted."""
+    values = scores[docs]
+    if limit is not None and limit < len(docs):
+        threshold = np.partition(values, len(values) - limit)[len(values) - limit]
+        keep = values >= threshold
+        docs, values = docs[keep], values[keep]
+    order = np.lexsort((docs, -values))
+    return docs[order] if limit is None else docs[order][:limit]
 
-    def key(d):
-        known = day[d] > 0
-        return (not known, -day[d] if newest_first else day[d], committee[d], number[d], d)
 
-    return key
-
-
-def _ordered(
-    searcher,
-    plan: _Plan,
-    request: SearchRequest,
-    docs: list[int],
-    columns: _Columns,
-    limit: int | None,
-) -> list[tuple[int, float | None]]:
-    """(docnum, score) of the first `limit` docs (all of them with None), in the
+def _ordered(plan: _Plan, request: SearchRequest, hits: Hits, kept: np.ndarray,
+             columns: _Columns, limit: int | None) -> list[tuple[int, float | None]]:  # fmt: skip
+    """(docnum, score) of the first `limit` kept docs (all of them with None), in the
     order the request asks for."""
-    if not docs:
+    docs = np.flatnonzero(kept)
+    if not len(docs):
         return []
     sort = request.effective_sort
-    if sort == "relevance" and plan.words is not None:
-        results = searcher.search(plan.query, filter=set(docs), limit=limit)
-        return [(hit.docnum, hit.score) for hit in results]
-    ordered = sorted(docs, key=_date_key(columns, sort != "date_asc"))
-    if limit is not None:
-        ordered = ordered[:limit]
-    return [(d, None) for d in ordered]
+    if sort == "relevance" and plan.words is not None and hits.scores is not None:
+        top = _top(docs, hits.scores, limit)
+        return [(d, float(hits.scores[d])) for d in top.tolist()]
+    ranks = columns.rank_newest if sort != "date_asc" else columns.rank_oldest
+    if limit is not None and limit < len(docs):
+        docs = docs[np.argpartition(ranks[docs], limit - 1)[:limit]]
+    ordered = docs[np.argsort(ranks[docs], kind="stable")]
+    return [(d, None) for d in ordered.tolist()]
 
 
-def _run(searcher, request: SearchRequest, columns: _Columns, limit: int | None):
-    """Plan and run a request: (plan, the docs passing every filter, the facets, the
+def _run(searcher, request: SearchRequest, columns: _Columns, limit: int | None,
+         facets: bool = True):  # fmt: skip
+    """Plan and run a request: (plan, how many docs pass every filter, the facets, the
     first `limit` of those docs in order as (docnum, score)).
 
     Two second tries: a date typed in the search box that finds nothing at all is
@@ -573,19 +725,18 @@ def _run(searcher, request: SearchRequest, columns: _Columns, limit: int | None)
     plain words."""
     plan = _plan(request, searcher, columns)
     try:
-        docs = _matching(searcher, plan, columns)
-        if not docs and plan.reading.has_dates:
+        hits = _matching(searcher, plan, columns)
+        if not hits.mask.any() and plan.reading.has_dates:
             plan = _plan(request, searcher, columns, read_dates=False)
-            docs = _matching(searcher, plan, columns)
-        kept, facets = _filter_and_count(docs, request, columns)
-        ordered = _ordered(searcher, plan, request, kept, columns, limit)
+            hits = _matching(searcher, plan, columns)
     except Exception:  # noqa: BLE001 - a query Whoosh cannot run: search the words
         if plan.fallback or plan.words is None:
             raise
         plan = _fallback_plan(request, searcher, plan)
-        kept, facets = _filter_and_count(_matching(searcher, plan, columns), request, columns)
-        ordered = _ordered(searcher, plan, request, kept, columns, limit)
-    return plan, kept, facets, ordered
+        hits = _matching(searcher, plan, columns)
+    kept, facet_counts = _filter_and_count(hits.mask, request, columns, facets)
+    ordered = _ordered(plan, request, hits, kept, columns, limit)
+    return plan, int(kept.sum()), facet_counts, ordered
 
 
 def _echo(request: SearchRequest, plan: _Plan) -> dict:
@@ -598,15 +749,17 @@ def _echo(request: SearchRequest, plan: _Plan) -> dict:
     return echo
 
 
-def search(handle, request: SearchRequest) -> dict:
+def search(handle, request: SearchRequest, facets: bool = True) -> dict:
     """Run `request` on the index of `handle` (a SearchIndex, or an IndexHandle: then
-    without PDF links). Returns the /api/search JSON as a dict. Raises IndexNotFound."""
+    without PDF links). Returns the /api/search JSON as a dict. Raises IndexNotFound.
+    Without `facets` the facet filters still apply but nothing is counted ("facets":
+    None): for callers that show no facets, and for the benchmark's cost of them."""
     index = _whoosh_index(handle)
     sources = _sources(handle)
-    with index.searcher() as searcher:
+    with _searcher(index) as searcher:
         columns = _columns(index, searcher)
         window = request.page * request.per_page
-        plan, kept, facets, ordered = _run(searcher, request, columns, window)
+        plan, total, facet_counts, ordered = _run(searcher, request, columns, window, facets)
         start = (request.page - 1) * request.per_page
         page = ordered[start : start + request.per_page]
         words = highlight_words(plan.words, searcher.reader())
@@ -616,7 +769,6 @@ def search(handle, request: SearchRequest) -> dict:
             item = _item_of(searcher.stored_fields(docnum))
             results.append(_hit(item, sources, snippet(item.text, words, analyzer), score))
         suggestion = suggest(request.q, searcher) if request.q else None
-    total = len(kept)
     return {
         "query": _echo(request, plan),
         "total": total,
@@ -624,7 +776,7 @@ def search(handle, request: SearchRequest) -> dict:
         "per_page": request.per_page,
         "pages": math.ceil(total / request.per_page),
         "results": results,
-        "facets": facets,
+        "facets": facet_counts,
         "suggestion": suggestion,
     }
 
@@ -661,7 +813,7 @@ def get_agenda_item(handle, item_id: str) -> AgendaItem | None:
     if not item_id or len(item_id) > 500:
         return None
     index = _whoosh_index(handle)
-    with index.searcher() as searcher:
+    with _searcher(index) as searcher:
         fields = searcher.document(id=item_id)
     return _item_of(fields) if fields else None
 
@@ -684,10 +836,11 @@ def _field(obj, name: str) -> str:
 def _items_where(handle, q, newest_first: bool) -> list[dict]:
     index = _whoosh_index(handle)
     sources = _sources(handle)
-    with index.searcher() as searcher:
+    with _searcher(index) as searcher:
         columns = _columns(index, searcher)
-        docs = list(searcher.docs_for_query(q))
-        docs.sort(key=_date_key(columns, newest_first))
+        docs = np.flatnonzero(run_query(searcher, q, columns.generation).mask)
+        ranks = columns.rank_newest if newest_first else columns.rank_oldest
+        docs = docs[np.argsort(ranks[docs], kind="stable")].tolist()
         return [_summary(_item_of(searcher.stored_fields(d)), sources) for d in docs]
 
 

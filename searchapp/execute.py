@@ -1,0 +1,336 @@
+"""Running a Whoosh query over one index generation a posting list at a time.
+
+Whoosh's matchers walk the postings one document at a time in Python; collecting every
+match for the facet counts and then scoring the page cost most of a search at 10,000
+items (bench/results/). Here each leaf of the query reads its whole posting list,
+block by block, into numpy arrays; And, Or and AndNot combine them as arrays, and the
+leaves are scored with the formula Whoosh's BM25F scorer uses, so that the scores, and
+with them the order of the results, are Whoosh's own (tests/test_execute.py compares
+them). A node this module does not know is run by Whoosh's own matcher: every query
+works, the unusual ones only slower.
+
+Reads Whoosh 2.7.4's posting blocks directly (the version is pinned): the only module
+that does.
+"""
+
+from __future__ import annotations
+
+import pickle
+import threading
+from dataclasses import dataclass
+from itertools import accumulate
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.formats import Positions
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.query.qcore import QueryError
+from whoosh.scoring import BM25F
+from whoosh.util.numeric import byte_to_length
+
+__all__ = ["Hits", "Generation", "run_query"]
+
+_LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+
+
+@dataclass
+class Hits:
+    """The documents a query matches (a mask over docnums) and their scores (0 where
+    they do not match)."""
+
+    mask: np.ndarray  # bool, one per docnum
+    scores: np.ndarray  # float64, one per docnum
+
+
+class Generation:
+    """What running queries needs of one generation beyond Whoosh's readers, read once:
+    which docnums are live, and each field's lengths (BM25's document length). A
+    published generation never changes, so this is shared by every searcher on it."""
+
+    def __init__(self, reader):
+        self.size = reader.doc_count_all()
+        self.live = np.zeros(self.size, dtype=bool)
+        self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        self._lengths: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def lengths(self, reader, fieldname: str) -> np.ndarray:
+        found = self._lengths.get(fieldname)
+        if found is not None:
+            return found
+        with self._lock:
+            found = self._lengths.get(fieldname)
+            if found is None:
+                found = self._lengths[fieldname] = _read_lengths(reader, fieldname, self.size)
+        return found
+
+    def empty(self) -> Hits:
+        return Hits(np.zeros(self.size, dtype=bool), np.zeros(self.size))
+
+
+def _read_lengths(reader, fieldname: str, size: int) -> np.ndarray:
+    out = np.zeros(size)
+    for segment, offset in reader.leaf_readers():
+        count = segment.doc_count_all()
+        column = None
+        perdoc = getattr(segment, "_perdoc", None)
+        if perdoc is not None and hasattr(perdoc, "_cached_reader"):
+            column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        if column is not None:
+            codes = np.fromiter(column, dtype=np.uint8, count=count)
+            out[offset : offset + count] = _LENGTH_OF_BYTE[codes]
+        else:  # another codec: ask document by document
+            for d in range(count):
+                out[offset + d] = segment.doc_field_length(d, fieldname, 0) or 0
+    return out
+
+
+# --- Posting lists ---------------------------------------------------------------------
+
+
+@dataclass
+class _Postings:
+    ids: np.ndarray  # int64 docnums, ascending
+    weights: np.ndarray  # float64
+    values: list | None  # encoded positions, when asked for
+
+
+def _read_matcher(m, offset: int, values: bool):
+    """(ids, weights, values) of a fresh leaf matcher, a block at a time when it is a
+    Whoosh 3 posting list, else posting by posting."""
+    ids, weights, vals = [], [], []
+    if isinstance(m, W3LeafMatcher) and not m._byteids:
+        while m.is_active():
+            m._read_data()
+            raw_ids, raw_weights, raw_values = m._data[:3]
+            block = np.cumsum(np.asarray(raw_ids, dtype=np.int64))  # stored as deltas
+            ids.append(block)
+            n = len(block)
+            if raw_weights is None:
+                weights.append(np.ones(n))
+            elif isinstance(raw_weights, float):
+                weights.append(np.full(n, raw_weights))
+            else:
+                weights.append(np.asarray(raw_weights, dtype=np.float64))
+            if values:
+                m._read_values()
+                vals.extend(m._values)
+            m._next_block()
+        if not ids:
+            return np.zeros(0, dtype=np.int64), np.zeros(0), vals
+        return np.concatenate(ids) + offset, np.concatenate(weights), vals
+    while m.is_active():
+        ids.append(m.id())
+        weights.append(m.weight())
+        if values:
+            vals.append(m.value())
+        m.next()
+    return np.asarray(ids, dtype=np.int64) + offset, np.asarray(weights, dtype=np.float64), vals
+
+
+def _positions_decoder(fmt):
+    """Whoosh's Positions.decode_positions without its Python loop: the positions are
+    a pickled list of gaps after a 4-byte count."""
+    if type(fmt) is not Positions:
+        return fmt.decode_positions
+    loads = pickle.loads
+
+    def decode(value: bytes) -> list[int]:
+        if not value.endswith(b"."):
+            value += b"."
+        return list(accumulate(loads(value[4:])))
+
+    return decode
+
+
+def postings(reader, fieldname: str, btext: bytes, values: bool = False) -> _Postings:
+    """One term's postings over every segment, deleted documents included (the live
+    mask removes them)."""
+    ids, weights, vals = [], [], []
+    for segment, offset in reader.leaf_readers():
+        if (fieldname, btext) not in segment:
+            continue
+        m = segment.postings(fieldname, btext)
+        if isinstance(m, FilterMatcher):  # the segment's deletions: the mask does that
+            m = m.child
+        i, w, v = _read_matcher(m, offset, values)
+        ids.append(i)
+        weights.append(w)
+        vals.extend(v)
+    if not ids:
+        return _Postings(np.zeros(0, dtype=np.int64), np.zeros(0), [] if values else None)
+    if len(ids) == 1:
+        return _Postings(ids[0], weights[0], vals if values else None)
+    return _Postings(np.concatenate(ids), np.concatenate(weights), vals if values else None)
+
+
+# --- Evaluation ----------------------------------------------------------------------------
+
+
+class _Run:
+    def __init__(self, searcher, generation: Generation):
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.schema = searcher.schema
+        self.gen = generation
+        weighting = searcher.weighting
+        self.bm25 = weighting if type(weighting) is BM25F else None
+
+    # Leaves
+
+    def _btext(self, fieldname, text) -> bytes | None:
+        if fieldname not in self.schema:
+            return None
+        if isinstance(text, bytes):
+            return text
+        try:
+            return self.schema[fieldname].to_bytes(text)
+        except ValueError:
+            return None
+
+    def term_scores(self, fieldname: str, btext: bytes, p: _Postings) -> np.ndarray:
+        """The scores Whoosh's weighting gives the term in each posting of `p`."""
+        field = self.schema[fieldname]
+        if not field.scorable:
+            return p.weights  # WeightScorer
+        bm25 = self.bm25
+        b = bm25._field_B.get(fieldname, bm25.B)
+        k1 = bm25.K1
+        idf = self.searcher.idf(fieldname, btext)
+        avgfl = self.searcher.avg_field_length(fieldname) or 1
+        fl = self.gen.lengths(self.reader, fieldname)[p.ids]
+        w = p.weights
+        return idf * ((w * (k1 + 1)) / (w + k1 * ((1 - b) + b * fl / avgfl)))
+
+    def term(self, q: wq.Term) -> Hits:
+        hits = self.gen.empty()
+        btext = self._btext(q.fieldname, q.text)
+        if btext is None or (q.fieldname, btext) not in self.reader:
+            return hits
+        p = postings(self.reader, q.fieldname, btext)
+        hits.mask[p.ids] = True
+        hits.scores[p.ids] = self.term_scores(q.fieldname, btext, p) * q.boost
+        hits.mask &= self.gen.live
+        hits.scores[~hits.mask] = 0.0
+        return hits
+
+    def phrase(self, q: wq.Phrase) -> Hits:
+        """Whoosh's Phrase: the words in order, each 1..slop positions after the last;
+        scored as the sum of its words' scores (SpanNear2 over an intersection)."""
+        field = self.schema[q.fieldname] if q.fieldname in self.schema else None
+        if field is None:
+            return self.gen.empty()
+        if not field.format or not field.format.supports("positions"):
+            raise QueryError(f"Phrase search: {q.fieldname!r} field has no positions")
+        btexts = [self._btext(q.fieldname, w) for w in q.words]
+        if any(b is None or (q.fieldname, b) not in self.reader for b in btexts):
+            return self.gen.empty()
+        distinct = {b: postings(self.reader, q.fieldname, b, values=True) for b in btexts}
+        candidates = None
+        for p in distinct.values():
+            live = p.ids
+            candidates = live if candidates is None else np.intersect1d(candidates, live)
+        candidates = np.intersect1d(candidates, np.flatnonzero(self.gen.live))
+        hits = self.gen.empty()
+        if not len(candidates):
+            return hits
+        decode = _positions_decoder(field.format)
+        slop = q.slop
+        alive = candidates
+        ends: dict[int, set] = {}
+        for n, b in enumerate(btexts):
+            p = distinct[b]
+            rows = np.searchsorted(p.ids, alive)  # every candidate has every term
+            values = p.values
+            still = []
+            for doc, row in zip(alive.tolist(), rows.tolist(), strict=True):
+                positions = decode(values[row])
+                if n == 0:
+                    ends[doc] = set(positions)
+                    continue
+                last = ends[doc]
+                if slop == 1:
+                    found = {x for x in positions if x - 1 in last}
+                else:
+                    found = {x for x in positions if any(1 <= x - e <= slop for e in last)}
+                if found:
+                    ends[doc] = found
+                    still.append(doc)
+            if n:
+                alive = np.asarray(still, dtype=np.int64)
+                if not len(alive):
+                    break
+        matched = alive.tolist()
+        if not matched:
+            return hits
+        docs = np.asarray(matched, dtype=np.int64)
+        hits.mask[docs] = True
+        total = np.zeros(len(docs))
+        for b in btexts:  # a repeated word counts again, as in Whoosh
+            p = distinct[b]
+            rows = np.searchsorted(p.ids, docs)
+            total += self.term_scores(q.fieldname, b, p)[rows]
+        hits.scores[docs] = total * q.boost
+        return hits
+
+    def by_matcher(self, q) -> Hits:
+        """Any other query, by Whoosh's own matcher."""
+        hits = self.gen.empty()
+        m = q.matcher(self.searcher, self.searcher.context())
+        ids, scores = [], []
+        while m.is_active():
+            ids.append(m.id())
+            scores.append(m.score())
+            m.next()
+        if ids:
+            index = np.asarray(ids, dtype=np.int64)
+            hits.mask[index] = True
+            hits.scores[index] = scores
+        return hits
+
+    # Compounds
+
+    def run(self, q) -> Hits:
+        kind = type(q)
+        if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+            return self.gen.empty()
+        if kind is wq.Term and self.bm25 is not None:
+            return self.term(q)
+        if kind is wq.Phrase and self.bm25 is not None and len(q.words) > 1:
+            return self.phrase(q)
+        if kind in (wq.And, wq.Or) and (kind is wq.And or not q.scale):
+            subs = q.subqueries
+            if not subs:
+                return self.gen.empty()
+            if len(subs) == 1:
+                return self.run(subs[0])  # Whoosh drops the boost of a lone child, too
+            parts = [self.run(s) for s in subs]
+            mask = parts[0].mask.copy()
+            scores = parts[0].scores.copy()
+            for part in parts[1:]:
+                if kind is wq.And:
+                    mask &= part.mask
+                else:
+                    mask |= part.mask
+                scores += part.scores
+            if kind is wq.And:
+                scores[~mask] = 0.0
+            if q.boost != 1.0:
+                scores *= q.boost
+            return Hits(mask, scores)
+        if kind is wq.AndNot:
+            a, b = self.run(q.a), self.run(q.b)
+            mask = a.mask & ~b.mask
+            scores = np.where(mask, a.scores, 0.0)
+            if q.boost != 1.0:
+                scores *= q.boost
+            return Hits(mask, scores)
+        return self.by_matcher(q)
+
+
+def run_query(searcher, q, generation: Generation) -> Hits:
+    """Every live document `q` matches, with Whoosh's score for it."""
+    hits = _Run(searcher, generation).run(q)
+    hits.mask &= generation.live
+    return hits

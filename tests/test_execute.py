@@ -1,0 +1,154 @@
+"""The array executor against Whoosh itself: for every kind of query the search box
+makes, the same documents and the same scores as Whoosh's own search, on one segment
+and on several segments with deleted documents (what an incremental reindex leaves)."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import make_items
+from whoosh import query as wq
+
+from searchapp.execute import Generation, run_query
+from searchapp.index import build_index, open_readonly
+from searchapp.query import parse_query
+from searchapp.schema import item_to_document
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "text"
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+
+
+def _whoosh(searcher, q) -> dict[int, float]:
+    results = searcher.search(q, limit=None)
+    return {hit.docnum: hit.score for hit in results}
+
+
+def _ours(searcher, q, generation) -> dict[int, float]:
+    hits = run_query(searcher, q, generation)
+    return {int(d): float(hits.scores[d]) for d in np.flatnonzero(hits.mask)}
+
+
+def _assert_same(searcher, generation, text: str):
+    q = parse_query(text, searcher.schema, ["KKR Hovedstaden", "KKR Sjælland"]).query
+    expected = _whoosh(searcher, q)
+    got = _ours(searcher, q, generation)
+    assert set(got) == set(expected), f"{text!r} -> {q}"
+    for doc, score in expected.items():
+        assert got[doc] == pytest.approx(score, rel=1e-6, abs=1e-9), f"{text!r} doc {doc}"
+
+
+def _queries(texts: list[str], n: int, seed: int) -> list[str]:
+    """Search-box strings of every kind, from the words of `texts`."""
+    rnd = random.Random(seed)
+    words = [w for t in texts for w in re.findall(r"[^\W\d_]{3,}", t)]
+    out = []
+    for _ in range(n):
+        text = rnd.choice(texts)
+        run = re.findall(r"[^\W\d_]+", text)
+        start = rnd.randrange(max(1, len(run) - 4))
+        kind = rnd.randrange(9)
+        w1, w2, w3 = (rnd.choice(words) for _ in range(3))
+        if kind == 0:
+            out.append(w1)
+        elif kind == 1:
+            out.append(f"{w1} {w2}")
+        elif kind == 2:
+            out.append(f"{w1} {w2} {w3}")
+        elif kind == 3:
+            out.append('"' + " ".join(run[start : start + rnd.choice((2, 3, 4))]) + '"')
+        elif kind == 4:
+            out.append(f"{w1} -{w2}")
+        elif kind == 5:
+            out.append(f"{w1} OR {w2}")
+        elif kind == 6:
+            out.append(f"titel:{w1} {w2}")
+        elif kind == 7:
+            out.append(f"{w1[:4]}* {w2}")
+        else:
+            out.append('"' + " ".join(run[start : start + 3]) + '"~3 ' + w1)
+    return out
+
+
+@pytest.fixture(scope="module")
+def split_index(tmp_path_factory, sources_root):
+    """The conftest items over three segments, with some documents deleted."""
+    from whoosh import index as whoosh_index
+
+    items = make_items(sources_root)
+    root = tmp_path_factory.mktemp("split")
+    name = build_index(items[:5], root)
+    ix = whoosh_index.open_dir(str(root / name))
+    for chunk in (items[5:9], items[9:]):
+        writer = ix.writer()
+        for item in chunk:
+            writer.add_document(**item_to_document(item, "x"))
+        writer.commit(merge=False)
+    writer = ix.writer()
+    writer.delete_by_term("id", items[1].id)
+    writer.delete_by_term("id", items[6].id)
+    writer.commit(merge=False)
+    ix.close()
+    return open_readonly(root / name), items
+
+
+def test_several_segments_and_deletions(split_index):
+    ix, items = split_index
+    with ix.searcher() as searcher:
+        assert len(searcher.reader().leaf_readers()) >= 2
+        assert searcher.reader().has_deletions()
+        generation = Generation(searcher.reader())
+        assert generation.live.sum() == len(items) - 2
+        texts = [i.text for i in items]
+        for text in _queries(texts, 150, seed=1) + ["kommunerne", "sundhedsreformen"]:
+            _assert_same(searcher, generation, text)
+
+
+def test_fixture_index(index_root, items):
+    from searchapp.index import open_index
+
+    ix = open_index(index_root)
+    with ix.searcher() as searcher:
+        generation = Generation(searcher.reader())
+        for text in _queries([i.text for i in items], 200, seed=2):
+            _assert_same(searcher, generation, text)
+
+
+def test_unknown_nodes_go_to_whoosh(index_root):
+    """A query kind the executor has no array code for is still answered, by Whoosh's
+    matcher (here a Not on its own and an Or with a coordination bonus)."""
+    from searchapp.index import open_index
+
+    ix = open_index(index_root)
+    with ix.searcher() as searcher:
+        generation = Generation(searcher.reader())
+        for q in (
+            wq.Not(wq.Term("text", "kommun")),
+            wq.Or([wq.Term("text", "kommun"), wq.Term("text", "region")], scale=0.5),
+            wq.Every(),
+        ):
+            expected = _whoosh(searcher, q)
+            got = _ours(searcher, q, generation)
+            assert set(got) == set(expected)
+            for doc, score in expected.items():
+                assert got[doc] == pytest.approx(score, rel=1e-6)
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the shared corpus is missing ({CORPUS})")
+def test_real_minutes(tmp_path):
+    """The real minutes of ../shared/corpus and the samples: 400 queries of every kind."""
+    from searchapp.ingest import ingest_file
+
+    items = []
+    for path in sorted(CORPUS.glob("*.txt")) + sorted(SAMPLES.glob("*.txt")):
+        items += ingest_file(path)
+    assert items
+    name = build_index(items, tmp_path)
+    ix = open_readonly(tmp_path / name)
+    with ix.searcher() as searcher:
+        generation = Generation(searcher.reader())
+        for text in _queries([i.text for i in items], 400, seed=3):
+            _assert_same(searcher, generation, text)

@@ -19,6 +19,11 @@ followed by its parts after all, so the part a search matched is marked in the w
 Danish letters are folded (æ -> ae, ø -> oe, å -> aa) before stemming, at both times,
 so "aeldrereformen" typed on a foreign keyboard finds "ældrereformen".
 
+The chains (danish_chain, compound_chain, exact_chain) are the definition; the analyzers
+the schema uses (DanishAnalyzer, CompoundAnalyzer, ExactAnalyzer) run a chain once per
+distinct word and replay what it made (CachedAnalyzer), which is several times faster
+and, as the tests prove, yields the very same tokens.
+
 Every piece is a module-level class holding only plain data, because Whoosh pickles the
 schema, analyzers included, into the index.
 """
@@ -27,9 +32,17 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import Counter, defaultdict
 from functools import lru_cache
 
-from whoosh.analysis import Composable, Filter, LowercaseFilter, Token, Tokenizer
+from whoosh.analysis import (
+    Analyzer,
+    Composable,
+    Filter,
+    LowercaseFilter,
+    Token,
+    Tokenizer,
+)
 
 from .compounds import MIN_WORD, split_compound
 from .danish import fold_danish
@@ -285,9 +298,8 @@ class DanishStemFilter(Filter):
             yield t
 
 
-def DanishAnalyzer() -> Composable:
-    """For the searchable text fields: words stemmed, stop words out, hyphenated words
-    and case numbers also by their parts; compounds split only for highlighting."""
+def danish_chain() -> Composable:
+    """The definition of DanishAnalyzer, filter by filter (see there)."""
     return (
         DanishTokenizer()
         | LowercaseFilter()
@@ -298,10 +310,8 @@ def DanishAnalyzer() -> Composable:
     )
 
 
-def CompoundAnalyzer() -> Composable:
-    """For the `compound` field: only the parts of closed compounds, stemmed and folded
-    like the text ("sundhedsreformen" -> "sundh", "reform"). At query time it makes the
-    same term of a word as DanishAnalyzer, so one query term serves both fields."""
+def compound_chain() -> Composable:
+    """The definition of CompoundAnalyzer, filter by filter (see there)."""
     return (
         DanishTokenizer()
         | LowercaseFilter()
@@ -312,10 +322,177 @@ def CompoundAnalyzer() -> Composable:
     )
 
 
+def exact_chain() -> Composable:
+    """The definition of ExactAnalyzer, filter by filter (see there)."""
+    return DanishTokenizer() | LowercaseFilter() | FoldFilter(keep_original=True)
+
+
+MAX_CACHED_WORDS = 100_000  # per chain and way of calling it; then the cache starts over
+
+_caches: list[tuple[Composable, dict]] = []
+_caches_lock = threading.Lock()
+
+
+def _shared_cache(chain: Composable) -> dict:
+    """One cache per chain definition in the process, whichever analyzer object asks:
+    Whoosh unpickles a new schema, analyzers and all, for every searcher."""
+    with _caches_lock:
+        for known, cache in _caches:
+            if known == chain:
+                return cache
+        cache = {}
+        _caches.append((chain, cache))
+        return cache
+
+
+class CachedAnalyzer(Analyzer):
+    """A chain of the filters above, run once per distinct word instead of per token.
+
+    Every filter of the chains acts on a word alone, except for the positions: the
+    tokenizer numbers the words, and DanishStopFilter closes up the positions of words
+    stopped altogether. So the tokens a word makes (text, offsets within the word,
+    boost, stopped) are the chain's, made the first time the word is seen, and a text
+    is one regex pass, a dict lookup a word and the positions counted here the way the
+    stop filter counts them. Indexing analyses each item several times (title, text,
+    sections, exact, compound) and a corpus repeats its words endlessly.
+
+    What it yields is exactly what the chain yields (tests/test_analysis_cache.py).
+    `tokenize=False` and `no_morph` are left to the chain: they are rare and short.
+    """
+
+    def __init__(self, chain: Composable):
+        self.chain = chain
+
+    def __eq__(self, other):
+        return self.__class__ is other.__class__ and self.chain == other.chain
+
+    def __getstate__(self):
+        return {"chain": self.chain}  # the cache is the process's, not the index's
+
+    def __repr__(self):
+        return f"{self.__class__.__name__}({self.chain!r})"
+
+    def has_morph(self):
+        return self.chain.has_morph()
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True,
+                 mode="", no_morph=False, **kwargs):  # fmt: skip
+        if not tokenize or no_morph:
+            return self.chain(value, positions=positions, chars=chars,
+                              keeporiginal=keeporiginal, removestops=removestops,
+                              start_pos=start_pos, start_char=start_char,
+                              tokenize=tokenize, mode=mode, no_morph=no_morph,
+                              **kwargs)  # fmt: skip
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        return self._tokens(value, token, keeporiginal, start_pos, start_char)
+
+    def _tokens(self, value, t, keeporiginal, start_pos, start_char):
+        positions, chars, mode, removestops = t.positions, t.chars, t.mode, t.removestops
+        closing_up = positions and removestops  # as DanishStopFilter renumbers
+        words = self._cache("tokens", mode, removestops)
+        next_pos = None
+        for pos, match in enumerate(WORD_PATTERN.finditer(value), start_pos):
+            word = match.group()
+            made = words.get(word)
+            if made is None:
+                made = _remember(words, word, self._word_tokens(word, mode, removestops))
+            if not made:
+                continue
+            if closing_up:
+                if next_pos is None:
+                    next_pos = pos
+                pos, next_pos = next_pos, next_pos + 1
+            start = start_char + match.start()
+            for text, s, e, boost, stopped, original in made:
+                t.text, t.boost, t.stopped = text, boost, stopped
+                if keeporiginal:
+                    t.original = original
+                if positions:
+                    t.pos = pos
+                if chars:
+                    t.startchar, t.endchar = start + s, start + e
+                yield t
+
+    def term_positions(self, value: str, mode: str = "index") -> dict[str, list[int]]:
+        """{term: [position, ...]} for the tokens of `value` with positions on and stop
+        words out, as Whoosh's Positions format collects them from the tokens, but
+        without making them: a word is one dict lookup here."""
+        terms = self._cache("terms", mode, True)
+        found: defaultdict[str, list[int]] = defaultdict(list)
+        pos = -1
+        for i, word in enumerate(WORD_PATTERN.findall(value)):
+            made = terms.get(word)
+            if made is None:
+                made = _remember(terms, word, self._word_terms(word, mode))
+            if made:
+                pos = pos + 1 if pos >= 0 else i  # closed up, as DanishStopFilter does
+                for text in made:
+                    found[text].append(pos)
+        return found
+
+    def term_counts(self, value: str, mode: str = "index") -> dict[str, int]:
+        """{term: frequency} for the tokens of `value` with stop words out, as Whoosh's
+        Frequency format counts them, a distinct word at a time."""
+        terms = self._cache("terms", mode, True)
+        found: defaultdict[str, int] = defaultdict(int)
+        for word, n in Counter(WORD_PATTERN.findall(value)).items():
+            made = terms.get(word)
+            if made is None:
+                made = _remember(terms, word, self._word_terms(word, mode))
+            for text in made:
+                found[text] += n
+        return found
+
+    def _cache(self, kind: str, mode: str, removestops: bool) -> dict:
+        """word -> what it makes, for one way of calling the analyzer."""
+        shared = self.__dict__.get("_shared")
+        if shared is None:
+            shared = self._shared = _shared_cache(self.chain)
+        key = (kind, mode, removestops)
+        words = shared.get(key)
+        if words is None:
+            words = shared.setdefault(key, {})
+        return words
+
+    def _word_tokens(self, word: str, mode: str, removestops: bool) -> tuple:
+        """The tokens the chain makes of `word` alone: (text, start, end, boost,
+        stopped, original), offsets relative to the word."""
+        return tuple(
+            (t.text, t.startchar, t.endchar, t.boost, t.stopped, t.original)
+            for t in self.chain(word, positions=True, chars=True, keeporiginal=True,
+                                removestops=removestops, mode=mode)
+        )  # fmt: skip
+
+    def _word_terms(self, word: str, mode: str) -> tuple[str, ...]:
+        """The terms the chain indexes for `word` (stop words out), in order."""
+        return tuple(t[0] for t in self._word_tokens(word, mode, True))
+
+
+def _remember(words: dict, word: str, made):
+    if len(words) >= MAX_CACHED_WORDS:
+        words.clear()  # a crude bound, but a corpus's vocabulary rarely reaches it
+    words[word] = made
+    return made
+
+
+def DanishAnalyzer() -> Composable:
+    """For the searchable text fields: words stemmed, stop words out, hyphenated words
+    and case numbers also by their parts; compounds split only for highlighting."""
+    return CachedAnalyzer(danish_chain())
+
+
+def CompoundAnalyzer() -> Composable:
+    """For the `compound` field: only the parts of closed compounds, stemmed and folded
+    like the text ("sundhedsreformen" -> "sundh", "reform"). At query time it makes the
+    same term of a word as DanishAnalyzer, so one query term serves both fields."""
+    return CachedAnalyzer(compound_chain())
+
+
 def ExactAnalyzer() -> Composable:
     """For quoted phrases and exact names: words as written (only lowercased and with
     Danish letters also spelled out), no stop words taken out, nothing stemmed."""
-    return DanishTokenizer() | LowercaseFilter() | FoldFilter(keep_original=True)
+    return CachedAnalyzer(exact_chain())
 
 
 def terms(analyzer, text: str, mode: str = "index") -> list[str]:

@@ -30,6 +30,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import pickle
 import shutil
 import signal
 import threading
@@ -40,11 +41,13 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
+from whoosh.writing import PostingPool
 
 from .ingest import IngestError, find_source_files, ingest_file
 from .models import AgendaItem
@@ -56,6 +59,8 @@ MANIFEST = "searchapp-manifest.json"
 GEN_PREFIX = "gen-"
 TMP_PREFIX = ".tmp-"
 DEFAULT_WORKERS = 2  # PDF extraction is CPU bound; the server this runs on has two cores
+POOL_MB = 256  # postings held in memory before the writer sorts them out to a run file
+RUN_BATCH = 2000  # postings per pickle in a run file
 
 
 class IndexProblem(Exception):
@@ -771,7 +776,7 @@ def _publish(root, base, deletes, adds, manifest, notify) -> str:
         else:
             tmp.mkdir()
             ix = whoosh_index.create_in(str(tmp), build_schema())
-        writer = ix.writer(limitmb=256)
+        writer = _writer(ix)
         try:
             for item_id in deletes:
                 writer.delete_by_term("id", item_id)
@@ -809,6 +814,44 @@ def _publish(root, base, deletes, adds, manifest, notify) -> str:
             shutil.rmtree(tmp, ignore_errors=True)
     _prune(root)
     return name
+
+
+class _BatchedPostingPool(PostingPool):
+    """Whoosh's posting pool, writing its sorted runs a batch of postings per pickle.
+
+    Past POOL_MB (about 1,000 items) the pool sorts what it holds out to a run file and
+    the commit merges the runs; Whoosh pickles and unpickles them one posting at a time,
+    which made every posting of a larger build cost half as much again (3,000 items:
+    64 items/s, 82 batched, 99 with no runs). Same postings, same order, so the same
+    index. (Overrides two methods of Whoosh 2.7.4, pinned.)
+    """
+
+    def _write_run(self, f, items):
+        items = iter(items)
+        while batch := list(islice(items, RUN_BATCH)):
+            pickle.dump(batch, f, pickle.HIGHEST_PROTOCOL)
+        f.close()
+
+    def _read_run(self, path):
+        f = self._open_run(path)
+        try:
+            while True:
+                try:
+                    batch = pickle.load(f)
+                except EOFError:
+                    return
+                yield from batch
+        finally:
+            f.close()
+            self._remove_run(path)
+
+
+def _writer(ix):
+    """A Whoosh writer with the batched pool (its `poolclass` argument is ignored)."""
+    writer = ix.writer(limitmb=POOL_MB)
+    pool = writer.pool
+    writer.pool = _BatchedPostingPool(pool.tempstore, pool.segment, limitmb=POOL_MB)
+    return writer
 
 
 def _link_tree(src: Path, dst: Path) -> None:

@@ -10,21 +10,74 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
 
+from whoosh.compat import dumps
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.formats import Frequency, Positions
+from whoosh.system import pack_uint
 
 from .analysis import CompoundAnalyzer, DanishAnalyzer, ExactAnalyzer
 from .models import AgendaItem
 
-SCHEMA_VERSION = 2  # 2: compound parts out of title/text, into title_compound/compound
+SCHEMA_VERSION = 3  # 2: compound parts out of title/text, into title_compound/compound
+# 3: analyzers cached per word, faster formats, text and sections no longer stored
 
 TITLE_BOOST = 3.0
 SECTIONS = ("background", "recommendation", "presentation", "attachments", "decision")
 
 
+class TermPositions(Positions):
+    """Whoosh's Positions format, the same bytes, filled from CachedAnalyzer's
+    term_positions instead of token by token (any other analyzer: as Whoosh does)."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        term_positions = getattr(analyzer, "term_positions", None)
+        if term_positions is None or not isinstance(value, str) or kwargs.keys() - {"mode"}:
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        fb, encode = self.field_boost, super().encode
+        for word, poslist in term_positions(value, kwargs.get("mode", "")).items():
+            n = len(poslist)
+            yield (word, n, n * fb, _one_position(poslist[0]) if n == 1 else encode(poslist))
+
+    def encode(self, poslist):
+        if len(poslist) == 1:
+            return _one_position(poslist[0])  # most terms occur once in an item
+        return super().encode(poslist)
+
+
+@lru_cache(maxsize=65536)
+def _one_position(pos: int) -> bytes:
+    return pack_uint(1) + dumps([pos], 2)
+
+
+class TermCounts(Frequency):
+    """Whoosh's Frequency format, the same bytes, counted by CachedAnalyzer's
+    term_counts a distinct word at a time."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        term_counts = getattr(analyzer, "term_counts", None)
+        if term_counts is None or not isinstance(value, str) or kwargs.keys() - {"mode"}:
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        fb = self.field_boost
+        for word, freq in term_counts(value, kwargs.get("mode", "")).items():
+            yield (word, freq, freq * fb, pack_uint(freq))
+
+
+def text_field(analyzer, phrase: bool = True, stored: bool = False, field_boost=1.0) -> TEXT:
+    """A TEXT field whose postings are written by the formats above."""
+    field = TEXT(analyzer=analyzer, phrase=phrase, stored=stored, field_boost=field_boost)
+    field.format = (TermPositions if phrase else TermCounts)(field_boost=field_boost)
+    return field
+
+
 def build_schema() -> Schema:
     danish = DanishAnalyzer()
     parts = CompoundAnalyzer()
+    # The text and sections are not stored: item_json holds the whole item, and it is
+    # all a search reads back. (The title is, as before: it is small.)
     return Schema(
         id=ID(stored=True, unique=True),
         committee=ID(stored=True, sortable=True),
@@ -35,18 +88,18 @@ def build_schema() -> Schema:
         case_digits=ID,
         meeting_date=DATETIME(stored=True, sortable=True),
         year=ID(stored=True, sortable=True),
-        title=TEXT(analyzer=danish, stored=True, field_boost=TITLE_BOOST),
-        text=TEXT(analyzer=danish, stored=True, phrase=True),
-        background=TEXT(analyzer=danish, stored=True),
-        recommendation=TEXT(analyzer=danish, stored=True),
-        presentation=TEXT(analyzer=danish, stored=True),
-        attachments=TEXT(analyzer=danish, stored=True),
-        decision=TEXT(analyzer=danish, stored=True),
-        exact=TEXT(analyzer=ExactAnalyzer(), phrase=True),
+        title=text_field(danish, stored=True, field_boost=TITLE_BOOST),
+        text=text_field(danish),
+        background=text_field(danish),
+        recommendation=text_field(danish),
+        presentation=text_field(danish),
+        attachments=text_field(danish),
+        decision=text_field(danish),
+        exact=text_field(ExactAnalyzer()),
         # The parts of the closed compounds of the title and of the text, searched with
         # a low boost (query.COMPOUND_BOOST) so that a part ranks below the word itself.
-        title_compound=TEXT(analyzer=parts, field_boost=TITLE_BOOST, phrase=False),
-        compound=TEXT(analyzer=parts, phrase=False),
+        title_compound=text_field(parts, phrase=False, field_boost=TITLE_BOOST),
+        compound=text_field(parts, phrase=False),
         part=STORED,
         source=STORED,
         pages=STORED,

@@ -1,0 +1,159 @@
+"""The cached analyzers yield exactly what their filter chains yield, token by token.
+
+CachedAnalyzer runs a chain once per distinct word and replays it; these tests are the
+proof that nothing is lost: every attribute of every token (text, position, character
+offsets, boost, stopped, original, and whatever the caller passed), for every way the
+code calls an analyzer, over generated text and over the real minutes.
+"""
+
+import itertools
+import pickle
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from searchapp.analysis import (
+    DANISH_STOP_WORDS,
+    CachedAnalyzer,
+    CompoundAnalyzer,
+    DanishAnalyzer,
+    ExactAnalyzer,
+    compound_chain,
+    danish_chain,
+    exact_chain,
+)
+
+CORPUS_TEXT = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "text"
+
+PAIRS = {
+    "danish": (DanishAnalyzer(), danish_chain()),
+    "compound": (CompoundAnalyzer(), compound_chain()),
+    "exact": (ExactAnalyzer(), exact_chain()),
+}
+
+# How the code calls the analyzers: Whoosh's Positions and Frequency formats (index),
+# the query parser (query; phrases with chars; prefixes with tokenize=False), snippets
+# (index, removestops=False, positions and chars), the item page's marks (chars only),
+# the FTS5 benchmark (index, nothing else), and the analysis tests (mode "").
+CALLS = [
+    {"mode": "index", "positions": True, "boosts": True},
+    {"mode": "index", "boosts": True},
+    {"mode": "query"},
+    {"mode": "query", "chars": True},
+    {"mode": "query", "tokenize": False, "removestops": False},
+    {"mode": "index", "positions": True, "chars": True, "removestops": False},
+    {"mode": "index", "chars": True, "removestops": False},
+    {"mode": "index"},
+    {"positions": True},
+]
+# ...and every combination of the flags, each mode.
+FLAGS = ("positions", "chars", "keeporiginal", "removestops")
+ALL_CALLS = CALLS + [
+    {"mode": mode, **dict(zip(FLAGS, values, strict=True))}
+    for mode in ("index", "query", "")
+    for values in itertools.product((False, True), repeat=len(FLAGS))
+]
+
+
+def tokens(analyzer, text, **kwargs):
+    """Each token as a dict of all its attributes (the analyzers reuse one object)."""
+    return [dict(t.__dict__) for t in analyzer(text, **kwargs)]
+
+
+def assert_same(text, calls=ALL_CALLS):
+    for name, (cached, chain) in PAIRS.items():
+        for kwargs in calls:
+            assert tokens(cached, text, **kwargs) == tokens(chain, text, **kwargs), (
+                name,
+                kwargs,
+            )
+
+
+WORDS = [
+    "Ældrereformen", "ældrereformen", "aeldrereformen", "sundhedsreformen", "reform",
+    "erhvervsakademiuddannelserne", "praksisplanudvalget", "danskuddannelsesområdet",
+    "Kommunerne", "kommunen", "KKR", "Hovedstaden", "Ålborg", "ØKONOMI", "økonomi",
+    "SOSU-uddannelserne", "SOSU\u2010uddannelserne", "SOSU\u2011uddannelserne",
+    "COVID-19", "life-science", "SAG-2025-01103", "sag-2025-01103", "2025-01103",
+    "9,8", "3.354", "11-04-2025", "2.500.000", "mio.", "kr.", "a", "B", "7", "x-y",
+    "-", "--", "_", "é", "ü", "ß", "İstanbul", "medlemmerne", "borgmesteren",
+]  # fmt: skip
+SEPARATORS = [" ", "  ", "\n", ", ", ". ", "-", "", "_", " – ", "(", ")", "/", ":", "\t"]
+word = st.one_of(
+    st.sampled_from(WORDS),
+    st.sampled_from(sorted(DANISH_STOP_WORDS)),
+    st.text(alphabet="abcæøåÆØÅ019-.,\u2010 _", min_size=1, max_size=12),
+)
+texts = st.lists(st.tuples(word, st.sampled_from(SEPARATORS)), max_size=25).map(
+    lambda pairs: "".join(w + s for w, s in pairs)
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts)
+def test_cached_analyzers_yield_what_their_chains_yield(text):
+    assert_same(text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(texts, st.integers(0, 50), st.integers(0, 500))
+def test_start_pos_and_start_char_carry_over(text, start_pos, start_char):
+    calls = [dict(kwargs, start_pos=start_pos, start_char=start_char) for kwargs in CALLS]
+    assert_same(text, calls)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=40))
+def test_any_unicode_text(text):
+    assert_same(text, CALLS)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "og i på",  # nothing but stop words
+        "og Ældrereformen i og SAG-2025-01103 på",  # positions closed up around them
+        "a-og-b i-x SOSU-og",  # parts stopped, the whole word kept
+        "Ældrereformen" * 3,
+    ],
+)
+def test_edge_cases(text):
+    assert_same(text)
+
+
+def test_a_cold_and_a_warm_cache_agree():
+    text = "Sundhedsreformen og ældrereformen i SAG-2025-01103, 9,8 mio. kr."
+    fresh = CachedAnalyzer(danish_chain())
+    first = tokens(fresh, text, positions=True, chars=True, removestops=False)
+    assert tokens(fresh, text, positions=True, chars=True, removestops=False) == first
+
+
+def test_pickled_analyzers_are_equal_and_share_the_cache():
+    for cached, _chain in PAIRS.values():
+        again = pickle.loads(pickle.dumps(cached))
+        assert again == cached and "_shared" not in again.__dict__
+        list(cached("kommunerne"))
+        list(again("kommunerne"))
+        assert again._shared is cached._shared
+    assert DanishAnalyzer() != CompoundAnalyzer() != ExactAnalyzer()
+    assert DanishAnalyzer().has_morph() and not ExactAnalyzer().has_morph()
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(
+    not CORPUS_TEXT.is_dir() or not any(CORPUS_TEXT.glob("*.txt")),
+    reason=f"corpus text not found at {CORPUS_TEXT} (../shared/corpus beside the project); "
+    "the real-text equivalence test is skipped",
+)
+@pytest.mark.parametrize("kwargs", CALLS)
+def test_real_minutes(kwargs):
+    for path in sorted(CORPUS_TEXT.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        for name, (cached, chain) in PAIRS.items():
+            assert tokens(cached, text, **kwargs) == tokens(chain, text, **kwargs), (
+                path.name,
+                name,
+            )

@@ -235,8 +235,26 @@ class _Run:
         hits = self.gen.empty()
         if not len(candidates):
             return hits
+        if getattr(field.format, "packed_positions", False):
+            matched = self._packed_phrase(btexts, distinct, candidates, q.slop)
+        else:
+            matched = self._phrase_by_document(field, btexts, distinct, candidates, q.slop)
+        if not matched:
+            return hits
+        docs = np.asarray(matched, dtype=np.int64)
+        hits.mask[docs] = True
+        total = np.zeros(len(docs))
+        for b in btexts:  # a repeated word counts again, as in Whoosh
+            p = distinct[b]
+            rows = np.searchsorted(p.ids, docs)
+            total += self.term_scores(q.fieldname, b, p)[rows]
+        hits.scores[docs] = total * q.boost
+        return hits
+
+    def _phrase_by_document(self, field, btexts, distinct, candidates, slop) -> list[int]:
+        """The phrase checked a candidate document at a time (positions pickled, as
+        Whoosh's own Positions format stores them)."""
         decode = _positions_decoder(field.format)
-        slop = q.slop
         alive = candidates
         ends: dict[int, set] = {}
         for n, b in enumerate(btexts):
@@ -261,18 +279,31 @@ class _Run:
                 alive = np.asarray(still, dtype=np.int64)
                 if not len(alive):
                     break
-        matched = alive.tolist()
-        if not matched:
-            return hits
-        docs = np.asarray(matched, dtype=np.int64)
-        hits.mask[docs] = True
-        total = np.zeros(len(docs))
-        for b in btexts:  # a repeated word counts again, as in Whoosh
+        return alive.tolist()
+
+    @staticmethod
+    def _packed_phrase(btexts, distinct, candidates, slop) -> list[int]:
+        """The phrase checked for all candidates at once, as arrays of (docnum,
+        position) keys: possible when each posting's positions are a packed uint32
+        array (schema.TermPositions)."""
+        ends = None
+        for b in btexts:
             p = distinct[b]
-            rows = np.searchsorted(p.ids, docs)
-            total += self.term_scores(q.fieldname, b, p)[rows]
-        hits.scores[docs] = total * q.boost
-        return hits
+            counts = np.fromiter(map(len, p.values), dtype=np.int64, count=len(p.values)) // 4
+            positions = np.frombuffer(b"".join(p.values), dtype=np.uint32).astype(np.int64)
+            docs = np.repeat(p.ids, counts)
+            keep = np.isin(docs, candidates)
+            keys = (docs[keep] << 32) | positions[keep]
+            if ends is None:
+                ends = keys
+                continue
+            ok = np.zeros(len(keys), dtype=bool)
+            for gap in range(1, slop + 1):
+                ok |= np.isin(keys - gap, ends)
+            ends = keys[ok]
+            if not len(ends):
+                return []
+        return np.unique(ends >> 32).tolist()
 
     def by_matcher(self, q) -> Hits:
         """Any other query, by Whoosh's own matcher."""

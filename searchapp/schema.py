@@ -9,10 +9,10 @@ whole index instead of mixing old and new documents.
 from __future__ import annotations
 
 import re
+from array import array
 from datetime import datetime
 from functools import lru_cache
 
-from whoosh.compat import dumps
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
@@ -20,36 +20,50 @@ from whoosh.system import pack_uint
 from .analysis import CompoundAnalyzer, DanishAnalyzer, ExactAnalyzer
 from .models import AgendaItem
 
-SCHEMA_VERSION = 3  # 2: compound parts out of title/text, into title_compound/compound
+SCHEMA_VERSION = 4  # 2: compound parts out of title/text, into title_compound/compound
 # 3: analyzers cached per word, faster formats, text and sections no longer stored
+# 4: positions stored as packed uint32 arrays (TermPositions)
 
 TITLE_BOOST = 3.0
 SECTIONS = ("background", "recommendation", "presentation", "attachments", "decision")
 
 
 class TermPositions(Positions):
-    """Whoosh's Positions format, the same bytes, filled from CachedAnalyzer's
-    term_positions instead of token by token (any other analyzer: as Whoosh does)."""
+    """Whoosh's Positions format filled from CachedAnalyzer's term_positions instead
+    of token by token (any other analyzer: as Whoosh does), and each posting's
+    positions stored as a packed array of uint32 instead of a pickled list of gaps:
+    a phrase search then reads the positions of a whole posting list as one array
+    (execute.py) instead of unpickling them a document at a time."""
+
+    packed_positions = True
 
     def word_values(self, value, analyzer, **kwargs):
         term_positions = getattr(analyzer, "term_positions", None)
         if term_positions is None or not isinstance(value, str) or kwargs.keys() - {"mode"}:
             yield from super().word_values(value, analyzer, **kwargs)
             return
-        fb, encode = self.field_boost, super().encode
+        fb, encode = self.field_boost, self.encode
         for word, poslist in term_positions(value, kwargs.get("mode", "")).items():
             n = len(poslist)
-            yield (word, n, n * fb, _one_position(poslist[0]) if n == 1 else encode(poslist))
+            yield (word, n, n * fb, encode(poslist))
 
     def encode(self, poslist):
         if len(poslist) == 1:
             return _one_position(poslist[0])  # most terms occur once in an item
-        return super().encode(poslist)
+        return array("I", poslist).tobytes()
+
+    def decode_positions(self, valuestring):
+        positions = array("I")
+        positions.frombytes(valuestring)
+        return positions.tolist()
+
+    def decode_frequency(self, valuestring):
+        return len(valuestring) // 4
 
 
 @lru_cache(maxsize=65536)
 def _one_position(pos: int) -> bytes:
-    return pack_uint(1) + dumps([pos], 2)
+    return array("I", (pos,)).tobytes()
 
 
 class TermCounts(Frequency):

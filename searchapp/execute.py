@@ -228,10 +228,10 @@ class _Run:
             return self.gen.empty()
         distinct = {b: postings(self.reader, q.fieldname, b, values=True) for b in btexts}
         candidates = None
-        for p in distinct.values():
-            live = p.ids
-            candidates = live if candidates is None else np.intersect1d(candidates, live)
-        candidates = np.intersect1d(candidates, np.flatnonzero(self.gen.live))
+        for p in distinct.values():  # a term's docnums are unique and ascending
+            candidates = (p.ids if candidates is None
+                          else np.intersect1d(candidates, p.ids, assume_unique=True))  # fmt: skip
+        candidates = candidates[self.gen.live[candidates]]
         hits = self.gen.empty()
         if not len(candidates):
             return hits
@@ -281,29 +281,34 @@ class _Run:
                     break
         return alive.tolist()
 
-    @staticmethod
-    def _packed_phrase(btexts, distinct, candidates, slop) -> list[int]:
-        """The phrase checked for all candidates at once, as arrays of (docnum,
-        position) keys: possible when each posting's positions are a packed uint32
-        array (schema.TermPositions)."""
+    def _packed_phrase(self, btexts, distinct, candidates, slop) -> list[int]:
+        """The phrase checked for all candidates at once, as sorted arrays of
+        (docnum << 32 | position) keys: possible when each posting's positions are a
+        packed uint32 array (schema.TermPositions). Keys come out sorted (docnums and
+        positions both ascend), so lookups are binary searches, not set operations."""
+        wanted = np.zeros(self.gen.size, dtype=bool)
+        wanted[candidates] = True
         ends = None
         for b in btexts:
             p = distinct[b]
             counts = np.fromiter(map(len, p.values), dtype=np.int64, count=len(p.values)) // 4
             positions = np.frombuffer(b"".join(p.values), dtype=np.uint32).astype(np.int64)
             docs = np.repeat(p.ids, counts)
-            keep = np.isin(docs, candidates)
+            keep = wanted[docs]
             keys = (docs[keep] << 32) | positions[keep]
             if ends is None:
                 ends = keys
                 continue
             ok = np.zeros(len(keys), dtype=bool)
+            last = len(ends) - 1
             for gap in range(1, slop + 1):
-                ok |= np.isin(keys - gap, ends)
+                before = keys - gap
+                ok |= ends[np.minimum(np.searchsorted(ends, before), last)] == before
             ends = keys[ok]
             if not len(ends):
                 return []
-        return np.unique(ends >> 32).tolist()
+        docs = ends >> 32
+        return docs[np.concatenate(([True], docs[1:] != docs[:-1]))].tolist()
 
     def by_matcher(self, q) -> Hits:
         """Any other query, by Whoosh's own matcher."""

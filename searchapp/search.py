@@ -1,9 +1,10 @@
 """The search core: a request in, plain data out.
 
-Everything that knows Whoosh stays behind this module (and query.py, which parses the
-search box): the web app and the CLI call `search`, `search_rows`, `get_item`,
-`items_for_meeting` and `items_for_case`, and get dicts shaped exactly like the JSON
-API's, ready to render as JSON, HTML or CSV.
+Everything that knows Whoosh stays behind this module (with query.py, which parses the
+search box, and execute.py, which runs the query over the postings): the web app and
+the CLI call `search`, `search_rows`, `get_item`, `items_for_meeting` and
+`items_for_case`, and get dicts shaped exactly like the JSON API's, ready to render as
+JSON, HTML or CSV.
 
 How a search runs:
 

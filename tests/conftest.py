@@ -264,3 +264,23 @@ def config_file(tmp_path, index_root, sources_root) -> Path:
         encoding="utf-8",
     )
     return path
+
+
+def index_contents(ix) -> tuple:
+    """Every term of every field of the Whoosh index `ix` with its postings (document,
+    weight, value: positions decoded, so packed and pickled compare by what they say),
+    every field length and every stored field: to show two indexes are the same."""
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        postings = {}
+        for fieldname, text in reader.all_terms():
+            m = reader.postings(fieldname, text)
+            postings[(fieldname, text)] = found = []
+            while m.is_active():
+                value = m.value_as("positions") if m.supports("positions") else m.value()
+                found.append((m.id(), m.weight(), value))
+                m.next()
+        names = ix.schema.scorable_names()
+        lengths = [reader.doc_field_length(d, f) for d in reader.all_doc_ids() for f in names]
+        stored = list(reader.all_stored_fields())
+    return postings, lengths, stored

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import index_contents
 from whoosh.qparser import QueryParser
 from whoosh.query import Term
 
@@ -669,25 +670,6 @@ def test_real_files_in_worker_processes(tmp_path):
     assert search(tmp_path / "index", "title", "klima") == ["kkr-testby-2025-03-03-1.1"]
 
 
-def index_contents(path: Path) -> tuple:
-    """Every term of every field with its postings, every field length and every stored
-    field of the index at `path`."""
-    ix = index_module.open_readonly(path)
-    with ix.searcher() as searcher:
-        reader = searcher.reader()
-        postings = {}
-        for fieldname, text in reader.all_terms():
-            m = reader.postings(fieldname, text)
-            postings[(fieldname, text)] = found = []
-            while m.is_active():
-                found.append((m.id(), m.weight(), m.value()))
-                m.next()
-        names = ix.schema.scorable_names()
-        lengths = [reader.doc_field_length(d, f) for d in reader.all_doc_ids() for f in names]
-        stored = list(reader.all_stored_fields())
-    return postings, lengths, stored
-
-
 def test_postings_sorted_out_to_run_files_make_the_same_index(tmp_path, items, monkeypatch):
     # A build larger than the writer's pool spills sorted runs to disk, in batches.
     in_memory = build_index(items, tmp_path / "memory")
@@ -703,6 +685,7 @@ def test_postings_sorted_out_to_run_files_make_the_same_index(tmp_path, items, m
     monkeypatch.setattr(index_module, "RUN_BATCH", 7)
     spilled = build_index(items, tmp_path / "spilled")
     assert len(runs) > 1
-    assert index_contents(tmp_path / "spilled" / spilled) == index_contents(
-        tmp_path / "memory" / in_memory
+    open_ = index_module.open_readonly
+    assert index_contents(open_(tmp_path / "spilled" / spilled)) == index_contents(
+        open_(tmp_path / "memory" / in_memory)
     )

@@ -11,6 +11,7 @@ the real minutes.
 from pathlib import Path
 
 import pytest
+from conftest import index_contents
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_analysis_cache import CORPUS_TEXT, texts
@@ -140,32 +141,13 @@ def reference_schema():
     return schema
 
 
-def index_contents(schema, docs):
-    """Every term of every field with its postings (document, weight, value; positions
-    decoded),
-    every field length and every stored field of an index of `docs`."""
+def built(schema, docs):
+    """An in-memory index of `docs` with `schema`."""
     ix = RamStorage().create_index(schema)
     with ix.writer() as writer:
         for doc in docs:
             writer.add_document(**doc)
-    with ix.searcher() as searcher:
-        reader = searcher.reader()
-        postings = {}
-        for fieldname, text in reader.all_terms():
-            m = reader.postings(fieldname, text)
-            postings[(fieldname, text)] = found = []
-            while m.is_active():
-                value = (m.value_as("positions") if m.supports("positions")
-                         else m.value())  # packed or pickled: compare what they say
-                found.append((m.id(), m.weight(), value))
-                m.next()
-        lengths = [
-            reader.doc_field_length(docnum, name)
-            for docnum in reader.all_doc_ids()
-            for name in schema.scorable_names()
-        ]
-        stored = list(reader.all_stored_fields())
-    return postings, lengths, stored
+    return ix
 
 
 def test_the_index_is_the_one_the_chains_make(items):
@@ -174,4 +156,6 @@ def test_the_index_is_the_one_the_chains_make(items):
         for path in sorted(CORPUS_TEXT.glob("*.txt")):
             docs += [item_to_document(item, "sha") for item in ingest_file(path)]
     assert len(docs) > len(items) or not CORPUS_TEXT.is_dir()
-    assert index_contents(build_schema(), docs) == index_contents(reference_schema(), docs)
+    assert index_contents(built(build_schema(), docs)) == index_contents(
+        built(reference_schema(), docs)
+    )

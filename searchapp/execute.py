@@ -15,15 +15,12 @@ that does.
 
 from __future__ import annotations
 
-import pickle
 import threading
 from dataclasses import dataclass
-from itertools import accumulate
 
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
-from whoosh.formats import Positions
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query.qcore import QueryError
 from whoosh.scoring import BM25F
@@ -103,7 +100,7 @@ def _read_matcher(m, offset: int, values: bool):
     if isinstance(m, W3LeafMatcher) and not m._byteids:
         while m.is_active():
             m._read_data()
-            raw_ids, raw_weights, raw_values = m._data[:3]
+            raw_ids, raw_weights = m._data[:2]
             block = np.cumsum(np.asarray(raw_ids, dtype=np.int64))  # stored as deltas
             ids.append(block)
             n = len(block)
@@ -127,21 +124,6 @@ def _read_matcher(m, offset: int, values: bool):
             vals.append(m.value())
         m.next()
     return np.asarray(ids, dtype=np.int64) + offset, np.asarray(weights, dtype=np.float64), vals
-
-
-def _positions_decoder(fmt):
-    """Whoosh's Positions.decode_positions without its Python loop: the positions are
-    a pickled list of gaps after a 4-byte count."""
-    if type(fmt) is not Positions:
-        return fmt.decode_positions
-    loads = pickle.loads
-
-    def decode(value: bytes) -> list[int]:
-        if not value.endswith(b"."):
-            value += b"."
-        return list(accumulate(loads(value[4:])))
-
-    return decode
 
 
 def postings(reader, fieldname: str, btext: bytes, values: bool = False) -> _Postings:
@@ -223,6 +205,8 @@ class _Run:
             return self.gen.empty()
         if not field.format or not field.format.supports("positions"):
             raise QueryError(f"Phrase search: {q.fieldname!r} field has no positions")
+        if not getattr(field.format, "packed_positions", False):
+            return self.by_matcher(q)  # positions pickled a posting at a time: Whoosh's way
         btexts = [self._btext(q.fieldname, w) for w in q.words]
         if any(b is None or (q.fieldname, b) not in self.reader for b in btexts):
             return self.gen.empty()
@@ -235,10 +219,7 @@ class _Run:
         hits = self.gen.empty()
         if not len(candidates):
             return hits
-        if getattr(field.format, "packed_positions", False):
-            matched = self._packed_phrase(btexts, distinct, candidates, q.slop)
-        else:
-            matched = self._phrase_by_document(field, btexts, distinct, candidates, q.slop)
+        matched = self._packed_phrase(btexts, distinct, candidates, q.slop)
         if not matched:
             return hits
         docs = np.asarray(matched, dtype=np.int64)
@@ -250,36 +231,6 @@ class _Run:
             total += self.term_scores(q.fieldname, b, p)[rows]
         hits.scores[docs] = total * q.boost
         return hits
-
-    def _phrase_by_document(self, field, btexts, distinct, candidates, slop) -> list[int]:
-        """The phrase checked a candidate document at a time (positions pickled, as
-        Whoosh's own Positions format stores them)."""
-        decode = _positions_decoder(field.format)
-        alive = candidates
-        ends: dict[int, set] = {}
-        for n, b in enumerate(btexts):
-            p = distinct[b]
-            rows = np.searchsorted(p.ids, alive)  # every candidate has every term
-            values = p.values
-            still = []
-            for doc, row in zip(alive.tolist(), rows.tolist(), strict=True):
-                positions = decode(values[row])
-                if n == 0:
-                    ends[doc] = set(positions)
-                    continue
-                last = ends[doc]
-                if slop == 1:
-                    found = {x for x in positions if x - 1 in last}
-                else:
-                    found = {x for x in positions if any(1 <= x - e <= slop for e in last)}
-                if found:
-                    ends[doc] = found
-                    still.append(doc)
-            if n:
-                alive = np.asarray(still, dtype=np.int64)
-                if not len(alive):
-                    break
-        return alive.tolist()
 
     def _packed_phrase(self, btexts, distinct, candidates, slop) -> list[int]:
         """The phrase checked for all candidates at once, as sorted arrays of

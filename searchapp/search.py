@@ -357,32 +357,15 @@ def lead(text: str, chars: int = LEAD_CHARS) -> str:
     return html.escape(text[: cut if cut > chars // 2 else chars], quote=False) + " …"
 
 
-_TERMS_CACHE: dict[int, tuple[object, dict]] = {}
-
-
-def _word_terms(analyzer, word: str) -> tuple[tuple[str, int, int], ...]:
+def _word_terms(analyzer, word: str) -> list[tuple[str, int, int]]:
     """(term, start, end) of each term the analyzer makes of one word when
     highlighting: the word, its hyphen parts and its compound parts, each with where
-    it is in the word. Cached per word and analyzer: the same words come back in
-    every text."""
-    entry = _TERMS_CACHE.get(id(analyzer))
-    if entry is None or entry[0] is not analyzer:
-        if len(_TERMS_CACHE) >= 4:
-            _TERMS_CACHE.clear()
-        entry = _TERMS_CACHE[id(analyzer)] = (analyzer, {})
-    cache = entry[1]
-    found = cache.get(word)
-    if found is None:
-        found = tuple(
-            (t.text, t.startchar, t.endchar)
-            for t in analyzer(word, positions=True, chars=True, mode="index",
-                              removestops=False)  # fmt: skip
-            if not t.stopped
-        )
-        if len(cache) > 200_000:
-            cache.clear()
-        cache[word] = found
-    return found
+    it is in the word (the analyzer caches what a word makes: analysis.CachedAnalyzer)."""
+    return [
+        (t.text, t.startchar, t.endchar)
+        for t in analyzer(word, positions=True, chars=True, mode="index", removestops=False)
+        if not t.stopped
+    ]
 
 
 # How each folded spelling may be written (danish.fold_danish, in reverse).

@@ -1,8 +1,16 @@
-"""The plain records that travel from the parser to the index and the adapters."""
+"""The plain records that travel from the readers to the index and the adapters.
+
+Every reader (a minutes PDF of any layout, a text extraction, a meeting system's
+structured export, a publishing site's JSON) produces the same `Meeting` with its
+`AgendaItem`s; nothing after the readers knows which system a meeting came from
+except by its `source_format`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field, fields
 
 # Decision statuses, in the order the facets list them.
 STATUSES = ("approved", "noted", "discussed", "postponed", "rejected", "unknown")
@@ -10,44 +18,168 @@ STATUSES = ("approved", "noted", "discussed", "postponed", "rejected", "unknown"
 # Danish labels for the user interface.
 STATUS_LABELS = {
     "approved": "Godkendt",
+    "recommended": "Anbefalet",
     "noted": "Taget til efterretning",
     "discussed": "Drøftet",
+    "referred": "Sendt videre",
     "postponed": "Udsat",
     "rejected": "Afvist",
     "unknown": "Ukendt",
 }
+
+# The kinds of sections an item has, whatever a system calls them; each kind is a
+# searchable field. The Danish name a document gives a section is kept beside it.
+SECTION_KINDS = (
+    "summary",  # Resumé, Sammendrag
+    "background",  # Baggrund
+    "presentation",  # Sagsfremstilling, Sagsbeskrivelse, Fremstilling
+    "recommendation",  # Indstilling, Beslutningspunkter, Forslag til beslutning
+    "decision",  # Beslutning(er), "<Udvalg>s beslutning den ..."
+    "history",  # Sagsforløb, Tidligere behandling, Sagens forløb
+    "economy",  # Økonomi, Økonomiske konsekvenser
+    "attachments",  # Bilag
+    "other",  # Lovgrundlag, Tidsplan, Kommunikation, ...
+)
+
+
+@dataclass
+class Section:
+    """One labelled part of an item, in the document's order."""
+
+    name: str  # as the document writes it: "Sagsfremstilling", "Beslutninger"
+    kind: str  # one of SECTION_KINDS
+    text: str  # paragraphs separated by blank lines
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Section:
+        return cls(**data)
+
+
+@dataclass
+class AttachmentRef:
+    """An attachment (bilag) an item names: its title, and where the file is when
+    the source says (a file beside the minutes, or the publishing site's link)."""
+
+    title: str
+    url: str = ""  # an absolute link given by the source ("https://.../Vis/Pdf/bilag/<id>")
+    path: str = ""  # a file the source ships with it, as a path on disk
+    pages: int | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict) -> AttachmentRef:
+        return cls(**data)
 
 
 @dataclass
 class AgendaItem:
     """One agenda item of one meeting: the unit we index, search and show."""
 
-    id: str  # stable and URL-safe: "kkr-hovedstaden-2025-04-11-3.4"
-    committee: str  # "KKR Hovedstaden"
+    id: str  # stable, readable and URL-safe: "aarhus-byraad-2025-08-27-3"
+    committee: str  # "KKR Hovedstaden", "Økonomiudvalget"
     meeting_date: str  # ISO date "2025-04-11"
-    number: str  # "3.4", or "5" for a part without numbered items
+    number: str  # as printed: "3.4", "7"; "5" for a KKR part without numbered items
     title: str
-    part: str  # "3. Regionalpolitiske sager"
-    case_number: str = ""  # "SAG-2025-01103"
+    part: str = ""  # "3. Regionalpolitiske sager"
+    case_number: str = ""  # the first case number: "SAG-2025-01103", "EMN-2025-003383"
     case_handler: str = ""  # initials, "jjc"
     background: str = ""  # Baggrund
-    recommendation: str = ""  # Indstilling
+    recommendation: str = ""  # Indstilling, Beslutningspunkter
     presentation: str = ""  # Sagsfremstilling
-    attachments: list[str] = field(default_factory=list)  # Bilag
+    attachments: list[str] = field(default_factory=list)  # Bilag: the titles
     decision: str = ""  # Beslutning
     text: str = ""  # the whole item, title included
     status: str = "unknown"  # one of STATUSES
-    source: str = ""  # the file it came from, as given to the parser
+    source: str = ""  # the file it came from, as given to the reader
     pages: list[int] = field(default_factory=list)  # PDF pages it spans, first to last
     urls: list[str] = field(default_factory=list)
+    # Added for minutes of every meeting system:
+    municipality: str = ""  # "Aarhus Kommune", "Region Hovedstaden", "KKR Hovedstaden"
+    meeting_time: str = ""  # "16:00"
+    place: str = ""  # "Byrådssalen"
+    case_numbers: list[str] = field(default_factory=list)  # every one given, first first
+    document_number: str = ""  # eDoc's "Dok.nr.: 2012-202935"
+    summary: str = ""  # Resumé, Sammendrag
+    sections: list[Section] = field(default_factory=list)  # all of them, in order
+    attachment_refs: list[AttachmentRef] = field(default_factory=list)
+    closed: bool = False  # a closed item ("Lukket punkt"): its title only, never its text
+    source_format: str = ""  # "kkr", "firstagenda", "edoc", "generic", "edoc-xml", ...
+    source_url: str = ""  # the item on the publishing site, when it came from one
+    source_page: int | None = None  # the page of `source` the item starts on
 
     @property
     def year(self) -> str:
         return self.meeting_date[:4]
+
+    @property
+    def meeting_id(self) -> str:
+        return meeting_id(self.municipality, self.committee, self.meeting_date)
+
+    def section_text(self, kind: str) -> str:
+        """All sections of one kind, joined: an item may have two Indstillinger."""
+        return "\n\n".join(s.text for s in self.sections if s.kind == kind and s.text)
 
     def to_dict(self) -> dict:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict) -> AgendaItem:
+        known = {f.name for f in fields(cls)}
+        data = {k: v for k, v in data.items() if k in known}
+        data["sections"] = [
+            s if isinstance(s, Section) else Section.from_dict(s) for s in data.get("sections", ())
+        ]
+        data["attachment_refs"] = [
+            a if isinstance(a, AttachmentRef) else AttachmentRef.from_dict(a)
+            for a in data.get("attachment_refs", ())
+        ]
         return cls(**data)
+
+
+@dataclass
+class Meeting:
+    """One meeting as a source describes it; its items carry the meeting's fields."""
+
+    committee: str
+    meeting_date: str  # ISO
+    source: str
+    items: list[AgendaItem] = field(default_factory=list)
+    municipality: str = ""
+    meeting_time: str = ""
+    place: str = ""
+    source_format: str = ""
+
+    @property
+    def id(self) -> str:
+        return meeting_id(self.municipality, self.committee, self.meeting_date)
+
+
+# -- ids ----------------------------------------------------------------------------------
+
+
+def slugify(text: str) -> str:
+    text = text.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+_BODY_WORDS = re.compile(r"\b(kommune|kommunes|regionskommune)\b", re.I)
+
+
+def municipality_slug(municipality: str) -> str:
+    """ "Aarhus Kommune" -> "aarhus", "Region Hovedstaden" -> "region-hovedstaden"."""
+    return slugify(_BODY_WORDS.sub(" ", municipality))
+
+
+def meeting_id(municipality: str, committee: str, meeting_date: str) -> str:
+    """ "greve-oekonomiudvalget-2023-05-08": readable, and unique across municipalities.
+    The municipality is left out where the committee's name already begins with it
+    ("Aarhus Byråd", "KKR Hovedstaden"), so ids read naturally."""
+    committee_slug = slugify(committee)
+    prefix = municipality_slug(municipality)
+    if prefix and not (committee_slug + "-").startswith(prefix + "-"):
+        committee_slug = f"{prefix}-{committee_slug}"
+    return f"{committee_slug}-{meeting_date}"
+
+
+def item_id(municipality: str, committee: str, meeting_date: str, number: str) -> str:
+    return f"{meeting_id(municipality, committee, meeting_date)}-{number}"

@@ -9,11 +9,10 @@ accepted where the numbering, the page position and the fonts agree.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from .extract import Line
-from .models import AgendaItem
+from .models import AgendaItem, Meeting, item_id
 
 SECTION_LABELS = {
     "baggrund": "background",
@@ -37,24 +36,6 @@ _LIST_START_RE = re.compile(r"^([–\-•*]\s|\d{1,2}[.)]\s|[a-z]\)\s)")
 
 PART_SIZE = 13.0  # points: parts are set in 14 pt, item titles in 11 pt, body in 10
 TITLE_SIZE = 10.5
-
-
-@dataclass
-class Meeting:
-    committee: str
-    meeting_date: str
-    source: str
-    items: list[AgendaItem] = field(default_factory=list)
-
-
-def slugify(text: str) -> str:
-    text = text.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-
-
-def item_id(committee: str, meeting_date: str, number: str) -> str:
-    return f"{slugify(committee)}-{meeting_date}-{number}"
 
 
 # -- decision status ----------------------------------------------------------------
@@ -337,7 +318,7 @@ def _finish(draft: _Draft, committee: str, meeting_date: str, source: str) -> Ag
     urls = list(dict.fromkeys(u.rstrip(".,;:") for u in _URL_RE.findall(body)))
     pages = sorted(set(draft.pages))
     return AgendaItem(
-        id=item_id(committee, meeting_date, draft.number),
+        id=item_id("", committee, meeting_date, draft.number),
         committee=committee,
         meeting_date=meeting_date,
         number=draft.number,

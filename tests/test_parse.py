@@ -4,7 +4,8 @@ import pytest
 
 from searchapp.clean import clean
 from searchapp.extract import lines_from_text
-from searchapp.parse import classify_decision, item_id, parse_lines, slugify
+from searchapp.models import item_id, slugify
+from searchapp.parse import classify_decision, parse_lines
 
 
 def text_doc(pages: list[list[str]]) -> str:
@@ -145,4 +146,4 @@ def test_classify_decision(text, status):
 
 def test_ids_are_url_safe():
     assert slugify("Økonomiudvalget Århus") == "oekonomiudvalget-aarhus"
-    assert item_id("KKR Sjælland", "2024-09-12", "3.4") == "kkr-sjaelland-2024-09-12-3.4"
+    assert item_id("", "KKR Sjælland", "2024-09-12", "3.4") == "kkr-sjaelland-2024-09-12-3.4"

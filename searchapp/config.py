@@ -22,6 +22,9 @@ class ConfigError(Exception):
 @dataclass(frozen=True)
 class Config:
     sources: list[Path] = field(default_factory=list)
+    # The municipality of the documents under a source path, for documents that do not
+    # name it themselves (an eDoc export names only the committee): path -> name.
+    municipalities: dict[Path, str] = field(default_factory=dict)
     index_path: Path = Path("index")
     host: str = "127.0.0.1"
     port: int = 8000
@@ -30,12 +33,17 @@ class Config:
 
 # section -> key -> (type, default). Types are checked, unknown keys refused.
 _SCHEMA: dict[str, dict[str, tuple[type, object]]] = {
-    "sources": {"paths": (list, ["samples"])},
+    "sources": {"paths": (list, ["samples"]), "municipality": (dict, {})},
     "index": {"path": (str, "index")},
     "server": {"host": (str, "127.0.0.1"), "port": (int, 8000)},
 }
 
-_TYPE_NAMES = {list: "a list of strings", str: "a string", int: "an integer"}
+_TYPE_NAMES = {
+    list: "a list of strings",
+    dict: "a table of strings (path = name)",
+    str: "a string",
+    int: "an integer",
+}
 
 
 def find_config_file(explicit: str | os.PathLike | None = None) -> Path:
@@ -78,6 +86,8 @@ def config_from_dict(raw: dict, base: Path, file: Path | None = None) -> Config:
             ok = isinstance(value, expected) and not isinstance(value, bool)
             if expected is list:
                 ok = ok and all(isinstance(v, str) for v in value)
+            if expected is dict:
+                ok = ok and all(isinstance(v, str) and v.strip() for v in value.values())
             if not ok:
                 raise ConfigError(f"{where}'{name}' must be {_TYPE_NAMES[expected]}, got {value!r}")
         values[section] = content
@@ -90,8 +100,23 @@ def config_from_dict(raw: dict, base: Path, file: Path | None = None) -> Config:
         raise ConfigError(f"{where}'server.port' must be between 1 and 65535, got {port}")
     return Config(
         sources=[(base / p) for p in get("sources", "paths")],
+        municipalities={
+            base / p: name.strip() for p, name in get("sources", "municipality").items()
+        },
         index_path=base / get("index", "path"),
         host=get("server", "host"),
         port=port,
         file=file,
     )
+
+
+def municipality_for(path: Path, municipalities: dict[Path, str]) -> str:
+    """The configured municipality of a source file: the entry for the nearest folder
+    above it (or the file itself); "" when none is configured."""
+    path = Path(path)
+    best, depth = "", -1
+    for folder, name in municipalities.items():
+        folder = Path(folder)
+        if (path == folder or folder in path.parents) and len(folder.parts) > depth:
+            best, depth = name, len(folder.parts)
+    return best

@@ -59,3 +59,29 @@ def test_cli_lists_commands_with_help():
     result = CliRunner().invoke(cli, ["--help"])
     assert result.exit_code == 0
     assert "parse" in result.output
+
+
+def test_municipality_per_source_folder(tmp_path):
+    from searchapp.config import municipality_for
+
+    cfg = load_config(
+        write(
+            tmp_path,
+            '[sources]\npaths = ["real"]\n'
+            '[sources.municipality]\n"real" = "Greve Kommune"\n"real/edoc" = "Ballerup Kommune"\n',
+        )
+    )
+    assert cfg.municipalities == {
+        tmp_path / "real": "Greve Kommune",
+        tmp_path / "real/edoc": "Ballerup Kommune",
+    }
+    edoc_file = tmp_path / "real/edoc/x/1.PDF"
+    assert municipality_for(edoc_file, cfg.municipalities) == "Ballerup Kommune"
+    assert municipality_for(tmp_path / "real/greve/m.json", cfg.municipalities) == "Greve Kommune"
+    assert municipality_for(tmp_path / "other.pdf", cfg.municipalities) == ""
+
+
+def test_municipality_must_be_a_table_of_names(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, '[sources.municipality]\n"real" = 3\n'))
+    assert "'sources.municipality' must be a table of strings" in str(info.value)

@@ -13,7 +13,16 @@ import unicodedata
 from dataclasses import asdict, dataclass, field, fields
 
 # Decision statuses, in the order the facets list them.
-STATUSES = ("approved", "noted", "discussed", "postponed", "rejected", "unknown")
+STATUSES = (
+    "approved",
+    "recommended",
+    "noted",
+    "discussed",
+    "referred",
+    "postponed",
+    "rejected",
+    "unknown",
+)
 
 # Danish labels for the user interface.
 STATUS_LABELS = {

@@ -11,8 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .decisions import classify_decision
 from .extract import Line
 from .models import AgendaItem, Meeting, item_id
+
+__all__ = ["classify_decision", "parse_lines"]
 
 SECTION_LABELS = {
     "baggrund": "background",
@@ -36,57 +39,6 @@ _LIST_START_RE = re.compile(r"^([–\-•*]\s|\d{1,2}[.)]\s|[a-z]\)\s)")
 
 PART_SIZE = 13.0  # points: parts are set in 14 pt, item titles in 11 pt, body in 10
 TITLE_SIZE = 10.5
-
-
-# -- decision status ----------------------------------------------------------------
-
-# The earliest match in the Beslutning text decides: its first sentence is the
-# decision, later ones report the discussion. Longer patterns win ties.
-_STATUS_PATTERNS = [
-    ("rejected", r"ikke\s+(?:blev\s+)?(?:tiltrådt|tiltrådte|godkendt|godkendte|vedtaget|tiltræde)"),
-    ("rejected", r"\bafvist\w*|\bafviste\b"),
-    ("postponed", r"\budsat\w*|\budsætte\w*|\budskudt\w*|\budskyde\w*"),
-    ("postponed", r"besluttede\s+at\s+(?:udsætte|udskyde)"),
-    (
-        "approved",
-        r"\bgodkend\w*|\btiltrådt\w*|\btiltrådte\b|\bbesluttede\b|\bvedtog\b|\bvedtaget\b",
-    ),
-    ("approved", r"\budpegede\b|\bgav\s+\w+\s+mandat\b|\bindstillede\b"),
-    ("noted", r"til\s+efterretning"),
-    ("discussed", r"\bdrøft\w*|\bgav\s+input\b|\bgav\s+\w+\s+input\b|\bkom\s+med\s+input\b"),
-]
-_STATUS_RES = [(status, re.compile(p, re.I)) for status, p in _STATUS_PATTERNS]
-
-# Without an explicit decision, the minutes only report what was said: members'
-# remarks make it a discussion, a briefing alone makes it noted.
-_WEAK_RES = [
-    (
-        "discussed",
-        re.compile(
-            r"\bfremhævede\b|\bfremhævet\b|\bpåpeget\b|\bpåpegede\b|\bbemærkninger\b|\binput\b"
-            r"|\bfandt\s+det\b|\banerkendte\b|\bopfordrede\b|\bopfordret\b|\bdrøftelse\w*",
-            re.I,
-        ),
-    ),
-    ("noted", re.compile(r"\borienterede\b|\boplyste\b|\borientering\w*", re.I)),
-]
-
-
-def classify_decision(text: str) -> str:
-    """The decision status from the Beslutning text (see STATUSES)."""
-    best: tuple[int, int, str] | None = None
-    for status, pattern in _STATUS_RES:
-        m = pattern.search(text)
-        if m:
-            key = (m.start(), -(m.end() - m.start()), status)
-            if best is None or key < best:
-                best = key
-    if best:
-        return best[2]
-    for status, pattern in _WEAK_RES:
-        if pattern.search(text):
-            return status
-    return "unknown"
 
 
 # -- headings -------------------------------------------------------------------------

@@ -49,6 +49,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
 from whoosh.writing import PostingPool
 
+from .config import municipality_for
 from .ingest import IngestError, find_source_files, ingest_file
 from .models import AgendaItem
 from .schema import SCHEMA_VERSION, build_schema, item_to_document
@@ -340,11 +341,11 @@ def _write_error(root: Path, exc: OSError) -> IndexWriteError:
 # --- Reindex: extraction (in worker processes) -----------------------------------------
 
 
-def _ingest_one(path: Path) -> tuple[list[AgendaItem] | None, str | None]:
+def _ingest_one(path: Path, municipality: str = "") -> tuple[list[AgendaItem] | None, str | None]:
     """Items or the reason there are none. Top level, so worker processes can run it.
     Any exception is one file's failure: a parser bug must not stop the other files."""
     try:
-        items = ingest_file(path)
+        items = ingest_file(path, municipality=municipality) if municipality else ingest_file(path)
     except IngestError as exc:
         return None, exc.reason
     except Exception as exc:  # noqa: BLE001 - reported per file, retried next run
@@ -371,20 +372,23 @@ ExtractResult = tuple[list[AgendaItem] | None, str | None]
 
 
 def _extract(
-    paths: Sequence[Path], workers: int, on_done: Callable[[Path, ExtractResult], None]
+    paths: Sequence[Path],
+    workers: int,
+    on_done: Callable[[Path, ExtractResult], None],
+    municipality: Callable[[Path], str] = lambda path: "",
 ) -> int:
     """Extract on `workers` cores. Should the pool break (a worker killed, or unable to
     start), the files it left are extracted in this process instead; returns how many."""
     if workers <= 1 or len(paths) <= 1:
         left = list(paths)
     else:
-        left = _extract_in_pool(paths, workers, on_done)
+        left = _extract_in_pool(paths, workers, on_done, municipality)
     for path in left:
-        on_done(path, _ingest_one(path))
+        on_done(path, _ingest_one(path, municipality(path)))
     return len(left) if workers > 1 and len(paths) > 1 else 0
 
 
-def _extract_in_pool(paths, workers, on_done) -> list[Path]:
+def _extract_in_pool(paths, workers, on_done, municipality) -> list[Path]:
     # "spawn": a forked worker would inherit the reindex lock and could outlive a killed
     # parent, holding the lock; a spawned one starts clean.
     pool = ProcessPoolExecutor(
@@ -394,7 +398,7 @@ def _extract_in_pool(paths, workers, on_done) -> list[Path]:
         initargs=(os.getpid(),),
     )
     done: set[Path] = set()
-    futures = {pool.submit(_ingest_one, path): path for path in paths}
+    futures = {pool.submit(_ingest_one, path, municipality(path)): path for path in paths}
     try:
         for future in as_completed(futures):
             try:
@@ -455,9 +459,11 @@ class _FileState:
     # Items in hand, to be (re)written, with the hash of the file version they are from;
     # None: its items are in the base index already, where they stay.
     fresh: dict[str, tuple[AgendaItem, str]] | None = None
+    municipality: str = ""  # what the config names for it (sources.municipality)
 
     def manifest_entry(self, owned: list[str]) -> dict:
-        return {
+        entry = {} if not self.municipality else {"municipality": self.municipality}
+        return entry | {
             "sha256": self.sha256,
             "size": self.size,
             "mtime_ns": self.mtime_ns,
@@ -471,8 +477,16 @@ class _Run:
     """One reindex, under the lock: scan, extract, decide which copy of each item the
     index holds, write. Nothing on disk changes before `_publish`."""
 
-    def __init__(self, root: Path, full: bool, notify: ProgressCallback, workers: int):
+    def __init__(
+        self,
+        root: Path,
+        full: bool,
+        notify: ProgressCallback,
+        workers: int,
+        municipalities: dict[Path, str] | None = None,
+    ):
         self.root, self.notify, self.workers = root, notify, workers
+        self.municipalities = municipalities or {}
         self.report = ReindexReport(full=full)
         self.base = current_generation(root)
         old: dict = {}
@@ -567,10 +581,14 @@ class _Run:
                 except OSError as exc:
                     fp = {"sha256": (known or {}).get("sha256"), "size": None, "mtime_ns": None}
                     self.failures[path] = f"cannot read the file: {exc.strerror or exc}"
-            state = self.states[path] = _FileState(path, **fp)
+            state = self.states[path] = _FileState(
+                path, **fp, municipality=municipality_for(path, self.municipalities)
+            )
             if known is None:
                 report.added.append(path)
-            elif known["sha256"] != state.sha256:
+            elif known["sha256"] != state.sha256 or known.get("municipality", "") != (
+                state.municipality
+            ):  # a changed file, or the config now names another municipality for it
                 report.changed.append(path)
             elif known.get("error"):
                 report.retried.append(path)
@@ -587,10 +605,13 @@ class _Run:
 
     def extract(self, paths: list[Path]) -> None:
         self.extracted.update(paths)
-        if _extract(paths, self.workers, self.on_extracted):
+        if _extract(paths, self.workers, self.on_extracted, self.municipality_of):
             self.report.notes.append(
                 "a worker process died: the files it left were extracted in this process"
             )
+
+    def municipality_of(self, path: Path) -> str:
+        return self.states[path].municipality if path in self.states else ""
 
     def on_extracted(self, path: Path, result: ExtractResult) -> None:
         items, reason = result
@@ -686,6 +707,7 @@ def reindex(
     wait: bool = False,
     progress: ProgressCallback | None = None,
     workers: int | None = None,
+    municipalities: dict[Path, str] | None = None,
 ) -> ReindexReport:
     """Bring the index at `root` up to date with the files under `sources`.
 
@@ -715,7 +737,7 @@ def reindex(
 
     with _ReindexLock(root, wait, on_wait):
         _remove_temporaries(root)
-        run = _Run(root, full, notify, workers or DEFAULT_WORKERS)
+        run = _Run(root, full, notify, workers or DEFAULT_WORKERS, municipalities)
         report = run.run(sources)
     report.seconds = time.monotonic() - started
     return report

@@ -1,15 +1,22 @@
-"""One file in, agenda items out: extract -> clean -> parse, with errors a person reads."""
+"""One source in, meetings and their agenda items out, with errors a person reads.
+
+Every format goes through here: the readers of structured exports register in
+`sources`, and the minutes readers below take PDFs and text extractions through
+extract -> clean -> parse. Whatever the reader, the items leave through `_finish`, the
+one place that fills in what the config knows and checks what every item must have.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from pathlib import Path
 
 from .clean import clean
-from .extract import SOURCE_SUFFIXES, ExtractError, extract
-from .models import AgendaItem
-from .parse import Meeting, parse_lines
+from .extract import ExtractError, extract
+from .models import AgendaItem, Meeting
+from .parse import parse_lines
+from .sources import Reader, ReadOptions, reader_for, register
+from .sources import find_source_files as find_source_files
 
 _NAME_RE = re.compile(r"^(?P<committee>.+?)[-_ ](?P<date>\d{4}-\d{2}-\d{2})")
 
@@ -23,23 +30,54 @@ class IngestError(Exception):
         self.reason = reason
 
 
-def find_source_files(paths: Iterable[Path]) -> list[Path]:
-    """Every .pdf and .txt under the given folders (recursively) and files."""
-    found: dict[Path, None] = {}
-    for path in paths:
-        path = Path(path)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.suffix.lower() in SOURCE_SUFFIXES and child.is_file():
-                    if not any(part.startswith(".") for part in child.relative_to(path).parts):
-                        found.setdefault(child, None)
-        elif path.suffix.lower() in SOURCE_SUFFIXES:
-            found.setdefault(path, None)
-    return sorted(found)
-
-
-def parse_file(path: Path) -> Meeting:
+def read_file(path: Path, options: ReadOptions | None = None) -> list[Meeting]:
+    """The meetings in one source file (an export may hold several)."""
     path = Path(path)
+    options = options or ReadOptions()
+    if not path.exists():
+        raise IngestError(path, "the file disappeared before it could be read")
+    reader = reader_for(path)
+    if reader is None:
+        raise IngestError(path, _unknown_format(path))
+    meetings = reader.read(path, options)
+    meetings = [_finish(m, options) for m in meetings]
+    if not any(m.items for m in meetings):
+        raise IngestError(path, "no agenda items found")
+    return meetings
+
+
+def parse_file(path: Path, options: ReadOptions | None = None) -> Meeting:
+    """The one meeting in a file (for `searchapp parse`); an export holding several
+    gives the first."""
+    return read_file(path, options)[0]
+
+
+def ingest_file(path: Path, municipality: str = "") -> list[AgendaItem]:
+    meetings = read_file(path, ReadOptions(municipality=municipality))
+    return [item for meeting in meetings for item in meeting.items]
+
+
+def _unknown_format(path: Path) -> str:
+    return (
+        "not a format searchapp reads (minutes as PDF or text, an eDoc or SBSYS "
+        "export, or a publishing site's meeting JSON)"
+    )
+
+
+def _finish(meeting: Meeting, options: ReadOptions) -> Meeting:
+    """Every item carries its meeting's fields."""
+    for item in meeting.items:
+        item.municipality = item.municipality or meeting.municipality
+        item.meeting_time = item.meeting_time or meeting.meeting_time
+        item.place = item.place or meeting.place
+        item.source_format = item.source_format or meeting.source_format
+    return meeting
+
+
+# -- the minutes readers: PDFs and text extractions -----------------------------------------
+
+
+def _read_minutes(path: Path, options: ReadOptions) -> list[Meeting]:
     try:
         lines = extract(path)
     except ExtractError as exc:
@@ -60,8 +98,17 @@ def parse_file(path: Path) -> Meeting:
     meeting = parse_lines(cleaned.lines, committee, meeting_date, str(path))
     if not meeting.items:
         raise IngestError(path, "no agenda items found (no numbered items like '1.1. Title')")
-    return meeting
+    return [meeting]
 
 
-def ingest_file(path: Path) -> list[AgendaItem]:
-    return parse_file(path).items
+def _is_pdf(path: Path, start: bytes) -> bool:
+    # A file named .pdf that is not one is still read here, to say what is wrong with it.
+    return start.lstrip()[:5] == b"%PDF-" or path.suffix.lower() == ".pdf"
+
+
+def _is_text(path: Path, start: bytes) -> bool:
+    return path.suffix.lower() == ".txt"
+
+
+MINUTES_PDF = register(Reader("minutes-pdf", _is_pdf, _read_minutes, priority=90))
+MINUTES_TEXT = register(Reader("minutes-text", _is_text, _read_minutes, priority=95))

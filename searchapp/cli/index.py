@@ -154,7 +154,14 @@ def reindex_command(full: bool, wait: bool, quiet: bool, config_file: str | None
     config = get_config(config_file)
     reporter = _Reporter(quiet, tty=sys.stdout.isatty())
     try:
-        report = reindex(config.sources, config.index_path, full=full, wait=wait, progress=reporter)
+        report = reindex(
+            config.sources,
+            config.index_path,
+            full=full,
+            wait=wait,
+            progress=reporter,
+            municipalities=config.municipalities,
+        )
     except IndexProblem as exc:
         reporter.close()
         click.echo(f"Error: {exc}", err=True)

@@ -44,6 +44,7 @@ from whoosh.analysis import (
     Tokenizer,
 )
 
+from .casenumbers import CaseNumber
 from .compounds import MIN_WORD, split_compound
 from .danish import fold_danish
 
@@ -90,9 +91,22 @@ def word_parts(word: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e, _ in parts] if len(parts) > 1 else []
 
 
+def case_digits_span(word: str) -> list[tuple[int, int]]:
+    """[(0, end)] where a case number's digits are at the start of it but not among its
+    parts ("21-014420K": "21-014420"), so it is found by the digits people type, as
+    "SAG-2025-01103" is by its part "2025-01103"; [] for any other word."""
+    if not (word[:1].isdigit() and word[-1:].isalpha()):
+        return []
+    number = CaseNumber.parse(word)
+    if number is None or number.digits == number.text:
+        return []
+    return [(0, len(number.digits))] if number.text.startswith(number.digits) else []
+
+
 class DanishTokenizer(Tokenizer):
     """Words, numbers and case numbers, kept whole; at index time a hyphenated word is
-    followed by its parts at the same position, with their own character offsets."""
+    followed by its parts (and a case number by its digits) at the same position, with
+    their own character offsets."""
 
     def __eq__(self, other):
         return self.__class__ is other.__class__
@@ -114,7 +128,7 @@ class DanishTokenizer(Tokenizer):
             word = _HYPHEN_RE.sub("-", match.group())
             spans = [(0, len(word))]
             if mode != "query":
-                spans += word_parts(word)
+                spans += word_parts(word) + case_digits_span(word)
             for s, e in spans:
                 t.text = word[s:e]
                 t.boost = 1.0

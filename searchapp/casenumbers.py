@@ -34,21 +34,33 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-__all__ = ["CaseLine", "CaseNumber", "case_number_line", "find_case_numbers"]
+__all__ = [
+    "DISTINCT_PATTERN",
+    "LABEL_PATTERN",
+    "NUMBER_PATTERN",
+    "CaseLine",
+    "CaseNumber",
+    "case_number_line",
+    "find_case_numbers",
+]
 
-# The shapes, as regex sources (no groups of their own, so they combine).
+# The shapes, as regex sources (no groups of their own, so they combine). ASCII digits
+# only: "٢٠٢٥" is a number to Python's \\d, not to a case-management system.
 PREFIXES = ("SAG", "EMN")  # KL's SAG-, FirstAgenda's EMN-: a year and a serial follow
-_PREFIXED = rf"(?:{'|'.join(PREFIXES)})-\d{{4}}-\d{{1,8}}"
-_KLE = r"\d{2}\.\d{2}\.\d{2}-[A-ZÆØÅ]\d{2}-\d{1,6}-\d{2}"
-_YEAR = r"\d{4}-\d{1,8}"  # eDoc: 2011-29298, 2010-3082
-_SHORT = r"\d{2}-\d{4,8}[A-Z]?"  # 21-014420, 21-014420K
-_SLASH = r"\d{2}/\d{3,8}"  # Acadre: 12/27845
+_PREFIXED = rf"(?:{'|'.join(PREFIXES)})-[0-9]{{4}}-[0-9]{{1,8}}"
+_KLE = r"[0-9]{2}\.[0-9]{2}\.[0-9]{2}-[A-ZÆØÅ][0-9]{2}-[0-9]{1,6}-[0-9]{2}"
+_YEAR = r"[0-9]{4}-[0-9]{1,8}"  # eDoc: 2011-29298, 2010-3082
+_SHORT = r"[0-9]{2}-[0-9]{4,8}[A-Z]?"  # 21-014420, 21-014420K
+_SLASH = r"[0-9]{2}/[0-9]{3,8}"  # Acadre: 12/27845
 _BARE = f"(?:{_YEAR}|{_SHORT}|{_SLASH})"
-_ANY = f"(?:{_PREFIXED}|{_KLE}|{_BARE})"
+# For patterns of your own (no groups; compile with re.I): any form, and the forms that
+# are case numbers wherever they stand.
+DISTINCT_PATTERN = f"(?:{_PREFIXED}|{_KLE})"
+NUMBER_PATTERN = f"(?:{DISTINCT_PATTERN}|{_BARE})"
 
 # What may stand before a case number: "Sagsnr.:", "Sags nr.", "Sagsnummer", "Sag nr.",
 # "Sag:", "J.nr.", "Journalnr.", "Journal nr.", "Sags-id:".
-LABEL = (
+LABEL_PATTERN = (
     r"(?:sags?\s*-?\s*(?:nr\b\.?|nummer\b|id\b)|sag\s*:|j\s*\.\s*nr\b\.?"
     r"|journal\s*-?\s*(?:nr\b\.?|nummer\b))\s*:?\s*"
 )
@@ -57,16 +69,17 @@ _BEFORE = r"(?<![\w./-])"
 _AFTER = r"(?![\w/-]|\.\w)"
 
 # A whole value (the `case` parameter, `sag:` in the search box) may also say "sag 2025-01103".
-_WHOLE = re.compile(rf"(?:{LABEL}|sag\s+)?(?P<num>{_ANY})", re.I)
+_WHOLE = re.compile(rf"(?:{LABEL_PATTERN}|sag\s+)?(?P<num>{NUMBER_PATTERN})", re.I)
 _IN_TEXT = re.compile(
-    rf"{_BEFORE}(?:{LABEL}{_BEFORE}(?P<bare>{_ANY})|(?P<num>{_PREFIXED}|{_KLE})){_AFTER}",
+    rf"{_BEFORE}(?:{LABEL_PATTERN}{_BEFORE}(?P<bare>{NUMBER_PATTERN})"
+    rf"|(?P<num>{DISTINCT_PATTERN})){_AFTER}",
     re.I,
 )
 # A case-number line: a label or not, the number, perhaps the case handler's initials
 # ("SAG-2025-01103 jjc", "SAG-2025-00420 abc/def").
 _HANDLER = r"[a-zæøå]{2,6}(?:/[a-zæøå]{2,6})*"
 _LINE = re.compile(
-    rf"\s*(?:(?:{LABEL})(?P<bare>{_ANY})|(?P<num>{_PREFIXED}|{_KLE}))"
+    rf"\s*(?:(?:{LABEL_PATTERN})(?P<bare>{NUMBER_PATTERN})|(?P<num>{DISTINCT_PATTERN}))"
     rf"(?:\s+(?P<handler>{_HANDLER}))?\s*",
     re.I,
 )

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from .casenumbers import DISTINCT_PATTERN, LABEL_PATTERN, NUMBER_PATTERN, CaseNumber
+
 MONTHS = {
     "januar": 1,
     "februar": 2,
@@ -100,17 +102,31 @@ def extract_dates(query: str) -> QueryDates:
     return QueryDates(query)
 
 
+# How a case number is named in a search box: after a label ("sag 2025-01103", "sagsnr.
+# 2025-01103", "sag: 12/27845"), or in a form no other number has ("SAG-2025-01103").
+CASE_LABEL = rf"(?:{LABEL_PATTERN}|sag\s*:?\s*)"
 _CASE_WORDS = re.compile(
-    r"\b(?:sag(?:snr|snummer|snr\.)?\.?\s*:?\s*|SAG-)(?P<num>(?:19|20)\d\d-\d{3,6})\b", re.I
+    rf"(?<![\w:-]){CASE_LABEL}(?P<num>{NUMBER_PATTERN})(?![\w/-]|\.\w)"
+    rf"|(?<![\w./:-])(?P<distinct>{DISTINCT_PATTERN})(?![\w/-]|\.\w)",
+    re.I,
 )
-_BARE_CASE = re.compile(r"^\s*(?P<num>(?:19|20)\d\d-\d{3,6})\s*$")
 
 
 def extract_case(query: str) -> tuple[str, str | None]:
-    """ "sag 2025-01103", "SAG-2025-01103" or a bare "2025-01103" -> the case number,
-    normalised to "SAG-2025-01103", and the query without it."""
-    m = _CASE_WORDS.search(query) or _BARE_CASE.search(query)
-    if not m:
-        return query, None
+    """ "sag 2025-01103", "SAG-2025-01103", "EMN-2025-003383" or a query that is
+    nothing but a case number ("2025-01103") -> the case number and the query without
+    it. A bare year-and-serial number is shown in KL's form ("SAG-2025-01103"), as the
+    `case` parameter echoes it (query.normalize_case_number)."""
+    m = _CASE_WORDS.search(query)
+    found = m and CaseNumber.parse(m["num"] or m["distinct"])
+    if not found:
+        found = CaseNumber.parse(query)
+        return ("", display_case(found)) if found else (query, None)
     rest = re.sub(r"\s+", " ", (query[: m.start()] + " " + query[m.end() :])).strip()
-    return rest, f"SAG-{m['num']}"
+    return rest, display_case(found)
+
+
+def display_case(number: CaseNumber) -> str:
+    """How a case number asked for is echoed: as written, except that a bare
+    year-and-serial number ("2025-01103") is given KL's prefix, as it always was."""
+    return f"SAG-{number.text}" if number.form == "year" else number.text

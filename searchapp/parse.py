@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .casenumbers import case_number_line
 from .decisions import classify_decision
 from .extract import Line
 from .models import AgendaItem, Meeting, item_id
@@ -29,9 +30,6 @@ SECTION_LABELS = {
 
 _ITEM_RE = re.compile(r"^(?P<part>\d{1,2})\.(?P<sub>\d{1,2})\.?\s+(?P<title>\S.*)$")
 _PART_RE = re.compile(r"^(?P<part>\d{1,2})\.\s+(?P<title>[^\W\d_].*)$")
-_CASE_RE = re.compile(
-    r"^(?P<case>SAG-\d{4}-\d+)(?:\s+(?P<handler>[a-zæøå]{2,6}(?:/[a-zæøå]{2,6})*))?\s*$", re.I
-)
 _URL_RE = re.compile(r"https?://[^\s<>()\"”’]+|www\.[^\s<>()\"”’]+")
 # "ressourcer , som": a typesetting artefact of the published minutes.
 _SPACE_BEFORE_PUNCT = re.compile(r"(?<=\w) +([.,;:!?])(?=[\s”'\")\]]|$)")
@@ -75,7 +73,7 @@ def _is_item_heading(lines: list[Line], i: int) -> tuple[int, int] | None:
         return int(m["part"]), int(m["sub"])
     # Text files: a case number or a section label must follow within the title's wrap.
     for _, nxt in _next_texts(lines, i, 4):
-        if _CASE_RE.match(nxt.text.strip()) or _label(nxt):
+        if case_number_line(nxt.text) or _label(nxt):
             return int(m["part"]), int(m["sub"])
         if _ITEM_RE.match(nxt.text.strip()):
             break
@@ -199,17 +197,17 @@ def parse_lines(lines: list[Line], committee: str, meeting_date: str, source: st
 def _read_title_and_case(lines: list[Line], i: int, draft: _Draft, first: Line) -> int:
     """Collect the title's wrapped lines and the case number line after it."""
     lookahead = _next_texts(lines, i - 1, 4)
-    case_at = next((j for j, ln in lookahead if _CASE_RE.match(ln.text.strip())), None)
+    case_at = next((j for j, ln in lookahead if case_number_line(ln.text)), None)
     while i < len(lines):
         line = lines[i]
         text = line.text.strip()
         if not text:
             i += 1
             continue
-        case = _CASE_RE.match(text)
+        case = case_number_line(text)
         if case:
-            draft.case_number = case["case"].upper()
-            draft.case_handler = (case["handler"] or "").lower()
+            draft.case_number = case.number.text
+            draft.case_handler = case.handler
             draft.pages.append(line.page)
             return i + 1
         if _label(line):

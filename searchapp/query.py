@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .analysis import WORD_PATTERN, DanishAnalyzer, terms
-from .danish import extract_case, extract_dates, fold_danish
+from .casenumbers import DISTINCT_PATTERN, NUMBER_PATTERN, CaseNumber
+from .danish import CASE_LABEL, display_case, extract_case, extract_dates, fold_danish
 from .models import STATUS_LABELS, STATUSES
 
 # --- Limits ----------------------------------------------------------------------------
@@ -43,7 +44,6 @@ SORTS = ("relevance", "date_desc", "date_asc")
 _INT = re.compile(r"[0-9]{1,9}")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _YEAR = re.compile(r"(?:19|20)[0-9]{2}")
-_CASE = re.compile(r"(?:SAG-)?(?P<digits>[0-9]{4}-[0-9]{1,6})", re.I)
 
 
 class BadRequest(Exception):
@@ -66,15 +66,17 @@ def _invalid(param: str, message: str) -> BadRequest:
 
 
 def normalize_case_number(value: str) -> str | None:
-    """ "SAG-2025-01103", "sag-2025-01103" or "2025-01103" -> "SAG-2025-01103"; None
-    when it is not a case number."""
-    m = _CASE.fullmatch(value.strip())
-    return f"SAG-{m['digits']}" if m else None
+    """ "SAG-2025-01103", "sag-2025-01103" or "2025-01103" -> "SAG-2025-01103",
+    "emn-2025-003383" -> "EMN-2025-003383" (see danish.display_case); None when it is
+    not a case number."""
+    number = CaseNumber.parse(value)
+    return display_case(number) if number else None
 
 
 def case_digits_of(value: str) -> str | None:
-    m = _CASE.search(value or "")
-    return m["digits"] if m else None
+    """What a case number is looked up by (CaseNumber.digits); None for no case number."""
+    number = CaseNumber.parse(value or "")
+    return number.digits if number else None
 
 
 # --- The request -----------------------------------------------------------------------
@@ -270,9 +272,14 @@ MIN_PREFIX = 2  # "a*" would expand to half the dictionary
 _OPERATOR_WORDS = {"AND", "OR", "NOT", "OG", "ELLER", "IKKE"}
 # "sag 2025-01103", "sagsnr. 2025-01103", "SAG-2025-01103": a case number, as sag:...
 _CASE_IN_QUERY = re.compile(
-    r"(?<![\w:-])(?:sag(?:snr\.?|snummer)?\s*:?\s*|SAG-)(?P<num>(?:19|20)\d\d-\d{3,6})\b", re.I
+    rf"(?<![\w:-])(?:{CASE_LABEL}(?P<num>{NUMBER_PATTERN})|(?P<distinct>{DISTINCT_PATTERN}))"
+    r"(?![\w/-]|\.\w)",
+    re.I,
 )
-_DIGITS_TERM = re.compile(r"(?:sag-)?(\d{4}-\d{3,6})")
+
+
+def _as_case_prefix(m: re.Match) -> str:
+    return f"sag:{m['num'] or CaseNumber.parse(m['distinct']).digits}"
 
 
 @dataclass
@@ -476,9 +483,9 @@ def _with_case_digits(q):
 
     def visit(node):
         if isinstance(node, wq.Term) and node.fieldname == "text":
-            m = _DIGITS_TERM.fullmatch(str(node.text))
-            if m:
-                return wq.Or([node, wq.Term("case_digits", m[1], boost=node.boost)])
+            number = CaseNumber.parse(str(node.text))
+            if number:
+                return wq.Or([node, wq.Term("case_digits", number.digits, boost=node.boost)])
         return node
 
     return q.accept(visit)
@@ -513,7 +520,7 @@ def parse_query(text: str, schema, committees: Iterable[str] = ()) -> ParsedQuer
     """The Whoosh query for the text of the search box. Never raises."""
     from whoosh import query as wq
 
-    text = _CASE_IN_QUERY.sub(lambda m: f"sag:{m['num']}", text)
+    text = _CASE_IN_QUERY.sub(_as_case_prefix, text)
     try:
         q = _parser(schema, committees).parse(text)
         if _has_error(q):
@@ -540,11 +547,9 @@ MAX_QUERY_DATES = 4  # dates read out of one query: "fra 1. april 2025 til 30. a
 _QUOTED = re.compile(r'("[^"]*(?:"|$))')
 _OR_WORD = re.compile(r"(?<!\S)(?:OR|ELLER)(?!\S)")
 _NEGATED_CASE = re.compile(
-    r"(?:^|[\s(])(?:-|(?:NOT|IKKE)\s+)(?:(?:sag\w*|case)\.?\s*:?\s*)?(?:SAG-)?"
-    r"(?:19|20)\d\d-\d",
-    re.I,
+    rf"(?:^|[\s(])(?:-|(?:NOT|IKKE)\s+)(?:(?:sag\w*|case)\.?\s*:?\s*)?{NUMBER_PATTERN}", re.I
 )
-_CASE_PREFIX = re.compile(r'(?<![\w-])case:\s*"?(?:SAG-)?(?P<num>(?:19|20)\d\d-\d{3,6})\b', re.I)
+_CASE_PREFIX = re.compile(rf'(?<![\w-])case:\s*"?(?P<num>{NUMBER_PATTERN})', re.I)
 
 
 @dataclass(frozen=True)
@@ -578,7 +583,7 @@ def _named_case(text: str) -> str | None:
         return None
     m = _CASE_PREFIX.search(text)
     if m:
-        return f"SAG-{m['num']}"
+        return display_case(CaseNumber.parse(m["num"]))
     return extract_case(text)[1]
 
 

@@ -13,16 +13,19 @@ from array import array
 from datetime import datetime
 from functools import lru_cache
 
-from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 
 from .analysis import CompoundAnalyzer, DanishAnalyzer, ExactAnalyzer
+from .casenumbers import CaseNumber, find_case_numbers
 from .models import AgendaItem
 
-SCHEMA_VERSION = 4  # 2: compound parts out of title/text, into title_compound/compound
+SCHEMA_VERSION = 5  # 2: compound parts out of title/text, into title_compound/compound
 # 3: analyzers cached per word, faster formats, text and sections no longer stored
 # 4: positions stored as packed uint32 arrays (TermPositions)
+# 5: every case number of an item in case_digits, by CaseNumber.digits; a case number
+#    with a letter after its digits ("21-014420K") also indexed by its digits
 
 TITLE_BOOST = 3.0
 SECTIONS = ("background", "recommendation", "presentation", "attachments", "decision")
@@ -99,7 +102,7 @@ def build_schema() -> Schema:
         number=ID(stored=True),
         number_sort=ID(sortable=True),
         case_number=ID(stored=True),
-        case_digits=ID,
+        case_digits=KEYWORD,  # the digits of each case number, space-separated
         meeting_date=DATETIME(stored=True, sortable=True),
         year=ID(stored=True, sortable=True),
         title=text_field(danish, stored=True, field_boost=TITLE_BOOST),
@@ -134,13 +137,15 @@ def number_sort_key(number: str) -> str:
     return ".".join(keys)
 
 
-_CASE_DIGITS = re.compile(r"\d{4}-\d+")
-
-
-def case_digits(case_number: str) -> str:
-    """ "SAG-2025-01103" -> "2025-01103": what people type when they type a case number."""
-    m = _CASE_DIGITS.search(case_number)
-    return m.group() if m else ""
+def case_digits(item: AgendaItem) -> str:
+    """The digits of each of the item's case numbers ("SAG-2025-01103" -> "2025-01103":
+    what people type, and what the `case` filter looks up), space-separated, each once."""
+    keys: dict[str, None] = {}
+    for value in (item.case_number, *item.case_numbers):
+        number = CaseNumber.parse(value)
+        for found in [number] if number else find_case_numbers(value):
+            keys.setdefault(found.digits, None)
+    return " ".join(keys)
 
 
 def exact_text(item: AgendaItem) -> str:
@@ -166,7 +171,7 @@ def item_to_document(item: AgendaItem, source_hash: str) -> dict:
         "number": item.number,
         "number_sort": number_sort_key(item.number),
         "case_number": item.case_number,
-        "case_digits": case_digits(item.case_number),
+        "case_digits": case_digits(item),
         "year": item.year,
         "title": item.title,
         "text": item.text,

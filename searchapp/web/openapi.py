@@ -18,13 +18,21 @@ from ..query import (
     SORTS,
 )
 
+# casenumbers' forms for JSON Schema (ECMA 262: no flags, so letters in both cases).
+CASE_PATTERN = (
+    "^([Ss][Aa][Gg]-[0-9]{4}-[0-9]{1,8}|[Ee][Mm][Nn]-[0-9]{4}-[0-9]{1,8}"
+    "|[0-9]{2}[.][0-9]{2}[.][0-9]{2}-[A-Za-zÆØÅæøå][0-9]{2}-[0-9]{1,6}-[0-9]{2}"
+    "|[0-9]{4}-[0-9]{1,8}|[0-9]{2}-[0-9]{4,8}[A-Za-z]?|[0-9]{2}/[0-9]{3,8})$"
+)
+
 QUERY_SYNTAX = """\
 Words: all must match (Danish stemming, so "kommune" finds "kommunerne"; compounds are
 split, so "reform" finds "ældrereformen"). "A phrase" in double quotes; `OR` / `ELLER`;
 `NOT` / `IKKE` or a leading `-` to exclude; `word*` for a prefix; field prefixes
 `titel:`, `baggrund:`, `indstilling:`, `sagsfremstilling:`, `bilag:`, `beslutning:`,
 `udvalg:` (committee, part of its name), `status:` (a status or its Danish label),
-`sag:` (a case number, "SAG-2025-01103" or "2025-01103"). A query the parser cannot
+`sag:` (a case number in any form: "SAG-2025-01103" or "2025-01103", "EMN-2025-003383",
+"21-014420K", "12/27845", "00.01.00-A00-1-24"). A query the parser cannot
 take is searched as plain words."""
 
 
@@ -82,8 +90,9 @@ SEARCH_PARAMETERS = [
     {
         "name": "case",
         "in": "query",
-        "description": 'Only items of this case: "SAG-2025-01103" or "2025-01103".',
-        "schema": {"type": "string", "pattern": "^([Ss][Aa][Gg]-)?[0-9]{4}-[0-9]{1,6}$"},
+        "description": 'Only items of this case, in any form: "SAG-2025-01103" or "2025-01103", '
+        '"EMN-2025-003383", "21-014420K", "12/27845", "00.01.00-A00-1-24".',
+        "schema": {"type": "string", "pattern": CASE_PATTERN},
     },
     {
         "name": "sort",

@@ -295,7 +295,8 @@ _PARAM_MESSAGES = {
     "from": "Fra-datoen skal skrives som ÅÅÅÅ-MM-DD, fx 2025-04-11, og må ikke ligge "
     "efter til-datoen.",
     "to": "Til-datoen skal skrives som ÅÅÅÅ-MM-DD, fx 2025-04-11.",
-    "case": "Sagsnummeret skal skrives som SAG-2025-01103 eller 2025-01103.",
+    "case": "Sagsnummeret skal skrives, som det står i referatet, fx SAG-2025-01103, "
+    "2025-01103, EMN-2025-003383 eller 21-014420.",
     "sort": "Sorteringen kan være relevans, nyeste eller ældste først.",
     "page": "Sidenummeret skal være et helt tal fra 1, og der kan højst bladres "
     f"{danish_number(MAX_WINDOW)} resultater frem. Gør søgningen mere præcis, eller hent alle "

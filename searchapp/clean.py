@@ -13,10 +13,11 @@ from functools import lru_cache
 
 from .extract import Line
 
-_HEADER_RE = re.compile(
-    r"^\s*(?P<committee>\S.*?)\s*\|\s*(?P<d>\d{2})-(?P<m>\d{2})-(?P<y>\d{4})\s*$"
-)
-_PAGE_RE = re.compile(r"^\s*(SIDE|Side|side)\s*\|?\s*\d+(\s*(af|/)\s*\d+)?\s*$")
+# Every pattern here runs on text from untrusted files, one line may be megabytes long:
+# each must take time linear in the line (tests/test_clean.py times them on long lines).
+# "Committee | DD-MM-YYYY": the date follows the line's last "|" (see _running_header).
+_HEADER_DATE_RE = re.compile(r"\s*(?P<d>\d{2})-(?P<m>\d{2})-(?P<y>\d{4})\s*")
+_PAGE_RE = re.compile(r"^\s*(SIDE|Side|side)\s*(?:\|\s*)?\d+(\s*(af|/)\s*\d+)?\s*$")
 _WORD_RE = re.compile(r"[^\W\d_][\w’'-]*", re.UNICODE)
 
 
@@ -48,10 +49,9 @@ def strip_running_headers(lines: list[Line]) -> tuple[list[Line], MeetingHeader]
     committees: Counter[tuple[str, str]] = Counter()
     kept: list[Line] = []
     for line in lines:
-        m = _HEADER_RE.match(line.text)
-        if m:
-            iso = f"{m['y']}-{m['m']}-{m['d']}"
-            committees[(m["committee"].strip(), iso)] += 1
+        found = _running_header(line.text)
+        if found:
+            committees[found] += 1
             continue
         if _PAGE_RE.match(line.text):
             continue
@@ -61,6 +61,19 @@ def strip_running_headers(lines: list[Line]) -> tuple[list[Line], MeetingHeader]
     if committees:
         (header.committee, header.meeting_date), _ = committees.most_common(1)[0]
     return kept, header
+
+
+def _running_header(text: str) -> tuple[str, str] | None:
+    """(committee, ISO date) of a "Committee | DD-MM-YYYY" line. The date cannot hold
+    a "|", so it follows the last one; splitting there instead of letting a lazy
+    pattern try every "|" keeps a line of a million spaces from taking hours."""
+    committee, bar, date = text.rpartition("|")
+    if not bar or not committee.strip():
+        return None
+    m = _HEADER_DATE_RE.fullmatch(date)
+    if not m:
+        return None
+    return committee.strip(), f"{m['y']}-{m['m']}-{m['d']}"
 
 
 def _shape(text: str) -> str:
@@ -126,7 +139,10 @@ def mark_page_starts(lines: list[Line]) -> list[Line]:
 
 # A hyphen before these words is a shared-suffix hyphen: "erhvervs- og velfærds...".
 _CONJUNCTIONS = {"og", "eller", "samt", "til", "end", "som", "and", "or"}
-_TRAIL_RE = re.compile(r"(?P<word>[\w’'./:%-]*\w)-$")
+# The word split at a line end, read backwards from the hyphen: anchored at the start
+# of the reversed line, so it is found in one pass. (Searched forwards, a pattern
+# ending in "-$" is tried from every character of the line: hours for 1 MB.)
+_TRAIL_REVERSED_RE = re.compile(r"-(?P<word>\w[\w’'./:%-]*)")
 _LEAD_RE = re.compile(r"^(?P<word>[\w’'-]+)(?P<rest>.*)$", re.DOTALL)
 
 
@@ -189,6 +205,15 @@ def join_decision(prefix: str, suffix: str, counts: Counter[str]) -> str:
     return "join"
 
 
+def _split_word(text: str) -> str | None:
+    """The word a line ends in when it ends with a hyphen ("SOSU-uddannel" for
+    "SOSU-uddannel-"), None when it does not (or ends in "--", a dash)."""
+    if not text.endswith("-") or text.endswith("--"):
+        return None
+    m = _TRAIL_REVERSED_RE.match(text[::-1])
+    return m["word"][::-1] if m else None
+
+
 def repair_hyphens(lines: list[Line]) -> list[Line]:
     """Join words split at line ends, across blank lines and page breaks.
 
@@ -198,8 +223,8 @@ def repair_hyphens(lines: list[Line]) -> list[Line]:
     counts = word_counts(lines)
     out = [replace(line) for line in lines]
     for i, line in enumerate(out):
-        m = _TRAIL_RE.search(line.text)
-        if not m or line.text.endswith("--"):
+        prefix = _split_word(line.text)
+        if prefix is None:
             continue
         j = i + 1
         while j < len(out) and not out[j].text.strip():
@@ -209,13 +234,13 @@ def repair_hyphens(lines: list[Line]) -> list[Line]:
         lead = _LEAD_RE.match(out[j].text.lstrip())
         if not lead:
             continue
-        prefix, word = m["word"], lead["word"]
+        word = lead["word"]
         # The whole first token moves up, punctuation included ("rien." stays "rien."),
         # and a URL goes on to the next space, whatever its characters.
         suffix, _, rest = out[j].text.lstrip().partition(" ")
         # A suffix may carry its own trailing hyphen only if the line ends there.
         decision = join_decision(prefix, word.rstrip("-") or word, counts)
-        head = line.text[: m.end("word")]
+        head = line.text[:-1]  # without the hyphen
         if decision == "join":
             line.text = head + suffix
         elif decision == "hyphen":

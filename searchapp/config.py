@@ -7,6 +7,7 @@ the key it is about.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,13 +30,48 @@ class Config:
     host: str = "127.0.0.1"
     port: int = 8000
     file: Path | None = None  # where it was read from, for messages
+    # [reindex]: worker processes (None: the default) and what one file may cost one.
+    reindex_workers: int | None = None
+    time_limit: int = 120  # seconds of wall-clock time per file
+    memory_limit: int = 1024  # MB per worker
+    # [server]: the address subscribers and links use ("https://moeder.example.dk/"),
+    # never the Host header of a request; "" for http://host:port/.
+    public_url: str = ""
+    connection_limit: int = 1000  # open connections waitress keeps
+    request_timeout: int = 10  # seconds a client may take to send its request
+    trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For counts
+    # [limits]: requests per client address, in Flask-Limiter's notation; "" for none.
+    rate_limit_api: str = "10 per second; 120 per minute"
+    rate_limit_pages: str = "10 per second; 120 per minute"
 
 
 # section -> key -> (type, default). Types are checked, unknown keys refused.
 _SCHEMA: dict[str, dict[str, tuple[type, object]]] = {
     "sources": {"paths": (list, ["samples"]), "municipality": (dict, {})},
     "index": {"path": (str, "index")},
-    "server": {"host": (str, "127.0.0.1"), "port": (int, 8000)},
+    "server": {
+        "host": (str, "127.0.0.1"),
+        "port": (int, 8000),
+        "public_url": (str, ""),
+        "connection_limit": (int, 1000),
+        "request_timeout": (int, 10),
+        "trusted_proxies": (int, 0),
+    },
+    "reindex": {"workers": (int, None), "time_limit": (int, 120), "memory_limit": (int, 1024)},
+    "limits": {
+        "api": (str, "10 per second; 120 per minute"),
+        "pages": (str, "10 per second; 120 per minute"),
+    },
+}
+
+# Keys that must be at least 1 (and the smallest value each may take).
+_MINIMUM = {
+    "server.connection_limit": 1,
+    "server.request_timeout": 1,
+    "server.trusted_proxies": 0,
+    "reindex.workers": 1,
+    "reindex.time_limit": 1,
+    "reindex.memory_limit": 64,  # a worker needs about 60 MB before it reads anything
 }
 
 _TYPE_NAMES = {
@@ -98,6 +134,16 @@ def config_from_dict(raw: dict, base: Path, file: Path | None = None) -> Config:
     port = get("server", "port")
     if not 0 < port < 65536:
         raise ConfigError(f"{where}'server.port' must be between 1 and 65535, got {port}")
+    for name, least in _MINIMUM.items():
+        value = get(*name.split("."))
+        if value is not None and value < least:
+            raise ConfigError(f"{where}'{name}' must be at least {least}, got {value}")
+    public_url = get("server", "public_url").strip()
+    if public_url and not re.fullmatch(r"https?://[^/?#\s]+(/[^?#\s]*)?", public_url):
+        raise ConfigError(
+            f"{where}'server.public_url' must be an http(s) address like "
+            f"'https://moeder.example.dk/', got {public_url!r}"
+        )
     return Config(
         sources=[(base / p) for p in get("sources", "paths")],
         municipalities={
@@ -107,6 +153,15 @@ def config_from_dict(raw: dict, base: Path, file: Path | None = None) -> Config:
         host=get("server", "host"),
         port=port,
         file=file,
+        reindex_workers=get("reindex", "workers"),
+        time_limit=get("reindex", "time_limit"),
+        memory_limit=get("reindex", "memory_limit"),
+        public_url=public_url,
+        connection_limit=get("server", "connection_limit"),
+        request_timeout=get("server", "request_timeout"),
+        trusted_proxies=get("server", "trusted_proxies"),
+        rate_limit_api=get("limits", "api").strip(),
+        rate_limit_pages=get("limits", "pages").strip(),
     )
 
 

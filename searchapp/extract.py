@@ -106,6 +106,8 @@ def extract_pdf(path: Path) -> list[Line]:
         raise ExtractError(path, "the PDF is encrypted (password protected)") from None
     except (PDFSyntaxError, PSException) as exc:
         raise ExtractError(path, f"the PDF is damaged ({exc or 'syntax error'})") from None
+    except MemoryError:
+        raise  # not the file's fault as such: the worker reports its memory limit
     except Exception as exc:  # pdfminer raises many kinds on broken files
         if "encrypt" in type(exc).__name__.lower() or "password" in str(exc).lower():
             raise ExtractError(path, "the PDF is encrypted (password protected)") from None

@@ -28,17 +28,13 @@ import errno
 import fcntl
 import hashlib
 import json
-import multiprocessing
 import os
 import pickle
 import shutil
-import signal
 import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
@@ -53,6 +49,7 @@ from .config import municipality_for
 from .ingest import IngestError, find_source_files, ingest_file
 from .models import AgendaItem
 from .schema import SCHEMA_VERSION, build_schema, item_to_document
+from .workers import Limits, Stopped, WorkerStartError, run_isolated
 
 POINTER = "CURRENT"
 LOCK_FILE = ".reindex.lock"
@@ -60,6 +57,7 @@ MANIFEST = "searchapp-manifest.json"
 GEN_PREFIX = "gen-"
 TMP_PREFIX = ".tmp-"
 DEFAULT_WORKERS = 2  # PDF extraction is CPU bound; the server this runs on has two cores
+QUARANTINE_NOTE = "not read again until the file changes (or `searchapp reindex --full`)"
 POOL_MB = 256  # postings held in memory before the writer sorts them out to a run file
 RUN_BATCH = 2000  # postings per pickle in a run file
 
@@ -260,6 +258,8 @@ class ReindexReport:
     unchanged: list[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
     retried: list[Path] = field(default_factory=list)  # unchanged, failed last time
+    quarantined: list[Path] = field(default_factory=list)  # unchanged, a worker was
+    # stopped on it: not read again (listed in `failed` too)
     failed: list[tuple[Path, str]] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
     items_in_index: int = 0
@@ -343,11 +343,14 @@ def _write_error(root: Path, exc: OSError) -> IndexWriteError:
 
 def _ingest_one(path: Path, municipality: str = "") -> tuple[list[AgendaItem] | None, str | None]:
     """Items or the reason there are none. Top level, so worker processes can run it.
-    Any exception is one file's failure: a parser bug must not stop the other files."""
+    Any exception is one file's failure: a parser bug must not stop the other files.
+    MemoryError goes through: the worker reports the file as past its memory limit."""
     try:
         items = ingest_file(path, municipality=municipality) if municipality else ingest_file(path)
     except IngestError as exc:
         return None, exc.reason
+    except MemoryError:
+        raise
     except Exception as exc:  # noqa: BLE001 - reported per file, retried next run
         return None, f"unexpected error: {type(exc).__name__}: {exc}"
     if not items:
@@ -355,70 +358,28 @@ def _ingest_one(path: Path, municipality: str = "") -> tuple[list[AgendaItem] | 
     return items, None
 
 
-def _init_worker(parent: int) -> None:
-    """Ctrl-C is the parent's business: it stops the pool itself. And a worker must not
-    outlive a parent that was killed (it would wait for work forever)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-    def exit_with_parent():
-        while os.getppid() == parent:
-            time.sleep(1)
-        os._exit(1)
-
-    threading.Thread(target=exit_with_parent, daemon=True).start()
-
-
-ExtractResult = tuple[list[AgendaItem] | None, str | None]
+ExtractResult = tuple[list[AgendaItem] | None, str | None] | Stopped
 
 
 def _extract(
     paths: Sequence[Path],
     workers: int,
+    limits: Limits,
     on_done: Callable[[Path, ExtractResult], None],
     municipality: Callable[[Path], str] = lambda path: "",
-) -> int:
-    """Extract on `workers` cores. Should the pool break (a worker killed, or unable to
-    start), the files it left are extracted in this process instead; returns how many."""
-    if workers <= 1 or len(paths) <= 1:
-        left = list(paths)
-    else:
-        left = _extract_in_pool(paths, workers, on_done, municipality)
-    for path in left:
-        on_done(path, _ingest_one(path, municipality(path)))
-    return len(left) if workers > 1 and len(paths) > 1 else 0
-
-
-def _extract_in_pool(paths, workers, on_done, municipality) -> list[Path]:
-    # "spawn": a forked worker would inherit the reindex lock and could outlive a killed
-    # parent, holding the lock; a spawned one starts clean.
-    pool = ProcessPoolExecutor(
-        max_workers=min(workers, len(paths)),
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_init_worker,
-        initargs=(os.getpid(),),
-    )
-    done: set[Path] = set()
-    futures = {pool.submit(_ingest_one, path, municipality(path)): path for path in paths}
+) -> None:
+    """Each file in a worker process under `limits` (see workers.py); with workers=0
+    in this process, without limits (for tests and debugging)."""
+    if workers <= 0:
+        for path in paths:
+            on_done(path, _ingest_one(path, municipality(path)))
+        return
     try:
-        for future in as_completed(futures):
-            try:
-                result = future.result()
-            except BrokenProcessPool:
-                break
-            done.add(futures[future])
-            on_done(futures[future], result)
-    except BaseException:
-        # Interrupted: stop now. Cancel each future ourselves (shutdown's cancel_futures
-        # is lost once the pool object is collected) and end the workers, which only
-        # read files: they leave nothing half done.
-        for future in futures:
-            future.cancel()
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
-            process.terminate()
-        pool.shutdown(wait=False)
-        raise
-    pool.shutdown(wait=True, cancel_futures=True)
-    return [path for path in paths if path not in done]
+        run_isolated(
+            _ingest_one, paths, workers, limits, on_done, args=lambda path: (municipality(path),)
+        )
+    except WorkerStartError as exc:
+        raise IndexProblem(f"{exc}; nothing was changed") from None
 
 
 # --- Reindex: planning -----------------------------------------------------------------
@@ -456,6 +417,7 @@ class _FileState:
     mtime_ns: int | None
     ids: list[str] = field(default_factory=list)  # the item ids it supplies this run
     error: str | None = None
+    quarantined: bool = False  # a worker was stopped on it: not read until it changes
     # Items in hand, to be (re)written, with the hash of the file version they are from;
     # None: its items are in the base index already, where they stay.
     fresh: dict[str, tuple[AgendaItem, str]] | None = None
@@ -463,7 +425,7 @@ class _FileState:
 
     def manifest_entry(self, owned: list[str]) -> dict:
         entry = {} if not self.municipality else {"municipality": self.municipality}
-        return entry | {
+        entry |= {
             "sha256": self.sha256,
             "size": self.size,
             "mtime_ns": self.mtime_ns,
@@ -471,6 +433,9 @@ class _FileState:
             "items": self.ids,
             "indexed": owned,
         }
+        if self.quarantined:
+            entry["quarantined"] = True
+        return entry
 
 
 class _Run:
@@ -484,10 +449,13 @@ class _Run:
         notify: ProgressCallback,
         workers: int,
         municipalities: dict[Path, str] | None = None,
+        limits: Limits | None = None,
     ):
         self.root, self.notify, self.workers = root, notify, workers
         self.municipalities = municipalities or {}
+        self.limits = limits or Limits()
         self.report = ReindexReport(full=full)
+        self.full = full
         self.base = current_generation(root)
         old: dict = {}
         if self.base:
@@ -590,6 +558,11 @@ class _Run:
                 state.municipality
             ):  # a changed file, or the config now names another municipality for it
                 report.changed.append(path)
+            elif known.get("quarantined") and not self.full and path not in self.failures:
+                # A worker was stopped on this very file: not again until it changes.
+                report.quarantined.append(path)
+                self.failures[path] = known["error"]
+                state.quarantined = True
             elif known.get("error"):
                 report.retried.append(path)
             else:
@@ -605,17 +578,18 @@ class _Run:
 
     def extract(self, paths: list[Path]) -> None:
         self.extracted.update(paths)
-        if _extract(paths, self.workers, self.on_extracted, self.municipality_of):
-            self.report.notes.append(
-                "a worker process died: the files it left were extracted in this process"
-            )
+        _extract(paths, self.workers, self.limits, self.on_extracted, self.municipality_of)
 
     def municipality_of(self, path: Path) -> str:
         return self.states[path].municipality if path in self.states else ""
 
     def on_extracted(self, path: Path, result: ExtractResult) -> None:
-        items, reason = result
         state = self.states[path]
+        if isinstance(result, Stopped):
+            items, reason = None, f"{result.reason}; {QUARANTINE_NOTE}"
+            state.quarantined = True
+        else:
+            items, reason = result
         if items is None:
             self.failures[path] = reason
             self.fall_back(state, reason)
@@ -708,6 +682,7 @@ def reindex(
     progress: ProgressCallback | None = None,
     workers: int | None = None,
     municipalities: dict[Path, str] | None = None,
+    limits: Limits | None = None,
 ) -> ReindexReport:
     """Bring the index at `root` up to date with the files under `sources`.
 
@@ -737,7 +712,8 @@ def reindex(
 
     with _ReindexLock(root, wait, on_wait):
         _remove_temporaries(root)
-        run = _Run(root, full, notify, workers or DEFAULT_WORKERS, municipalities)
+        workers = DEFAULT_WORKERS if workers is None else workers
+        run = _Run(root, full, notify, workers, municipalities, limits)
         report = run.run(sources)
     report.seconds = time.monotonic() - started
     return report

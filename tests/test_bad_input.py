@@ -229,7 +229,7 @@ def test_broken_source_is_named_and_the_rest_indexed(tmp_path, sources, kind):
     broken = sources / f"{kind}.pdf"
     make(broken)
     root = tmp_path / "index"
-    report = reindex([sources], root, workers=1)
+    report = reindex([sources], root, workers=0)
     assert [path for path, _ in report.failed] == [broken]
     assert expected in report.failed[0][1]
     assert report.items_in_index == GOOD_ITEMS
@@ -246,7 +246,7 @@ def test_encrypted_with_only_an_owner_password_is_read(tmp_path, sources):
     minutes_pdf(sources / "beskyttet.pdf", "Børneudvalget", "2024-03-07",
                 [("1.1", "Skolebussen", "Godkendt.")],
                 encrypt=StandardEncryption("", ownerPassword="ejer", canCopy=0))  # fmt: skip
-    report = reindex([sources], tmp_path / "index", workers=1)
+    report = reindex([sources], tmp_path / "index", workers=0)
     assert report.ok and report.items_in_index == GOOD_ITEMS + 1
     assert titles(tmp_path / "index", "skolebus") == ["Skolebussen"]
 
@@ -266,7 +266,7 @@ def test_unreadable_file(tmp_path, sources, monkeypatch):
             return real(path)
 
         monkeypatch.setattr(index_module, "file_sha256", denied)
-    report = reindex([sources], tmp_path / "index", workers=1)
+    report = reindex([sources], tmp_path / "index", workers=0)
     assert report.failed == [(locked, "cannot read the file: Permission denied")]
     assert report.items_in_index == GOOD_ITEMS
 
@@ -278,7 +278,7 @@ def test_directory_named_like_a_pdf_is_a_folder_not_a_failure(tmp_path, sources)
         minutes("KKR Testby", "2025-03-03", "Cykelstier"), encoding="utf-8"
     )
     (sources / "tom.pdf").mkdir()
-    report = reindex([sources], tmp_path / "index", workers=1)
+    report = reindex([sources], tmp_path / "index", workers=0)
     assert report.ok and report.items_in_index == GOOD_ITEMS + 1  # its contents are read
     assert titles(tmp_path / "index", "cykelstier") == ["Cykelstier"]
 
@@ -330,7 +330,7 @@ def test_file_name_that_is_not_utf8(project):
     src = project / "sources"
     minutes_pdf(src / name, "Børneudvalget", "2024-03-09", [("1.1", "Latin", "Godkendt.")])
     root = project / "index"
-    report = reindex([src], root, workers=1)
+    report = reindex([src], root, workers=0)
     assert [path for path, _ in report.failed] == [src / name]
     assert "file name is not valid UTF-8" in report.failed[0][1]
     assert "rename" in report.failed[0][1]
@@ -348,7 +348,7 @@ def test_file_name_that_is_not_utf8(project):
 def test_huge_pdf_of_a_thousand_pages(tmp_path, sources):
     huge_pdf(sources / "teknik-og-miljoeudvalget-2024-05-02.pdf", 1000)
     root = tmp_path / "index"
-    report = reindex([sources], root, workers=1)
+    report = reindex([sources], root, workers=0)
     assert report.ok and report.items_in_index == GOOD_ITEMS + 1000
     assert titles(root, "kode1000") == ["Punkt 1000 om borgerservice"]
     with IndexHandle(root).searcher() as s:
@@ -369,7 +369,7 @@ def test_file_vanishes_between_listing_and_reading(tmp_path, sources, monkeypatc
         return found
 
     monkeypatch.setattr(index_module, "find_source_files", listed_then_gone)
-    report = reindex([sources], tmp_path / "index", workers=1)
+    report = reindex([sources], tmp_path / "index", workers=0)
     assert report.failed == [(doomed, "cannot read the file: No such file or directory")]
     assert report.items_in_index == GOOD_ITEMS
 
@@ -381,7 +381,7 @@ def test_file_vanishes_before_extraction_in_a_worker(tmp_path, sources):
     doomed = minutes_pdf(sources / "flyttet.pdf", "Børneudvalget", "2024-03-10",
                          [("1.1", "Flyttes", "Godkendt.")])  # fmt: skip
     root = tmp_path / "index"
-    reindex([sources], root, workers=1)
+    reindex([sources], root, workers=0)
     assert titles(root, "flyttes") == ["Flyttes"]
     minutes_pdf(doomed, "Børneudvalget", "2024-03-10", [("1.1", "Flyttes igen", "Godkendt.")])
     os.utime(doomed, ns=(1, 1))  # changed: it must be extracted again
@@ -395,7 +395,7 @@ def test_file_vanishes_before_extraction_in_a_worker(tmp_path, sources):
     assert report.failed == [(doomed, "the file disappeared before it could be read")]
     assert report.items_in_index == GOOD_ITEMS + 1
     assert titles(root, "flyttes") == ["Flyttes"]  # the old version, until the next run
-    report = reindex([sources], root, workers=1)
+    report = reindex([sources], root, workers=0)
     assert report.ok and report.removed == [doomed] and titles(root, "flyttes") == []
 
 
@@ -420,7 +420,7 @@ def test_file_vanishes_while_the_pdf_parser_reads_it(tmp_path, sources, monkeypa
         return data
 
     monkeypatch.setattr(extract_module, "_read_bytes", read_then_gone)
-    report = reindex([sources], tmp_path / "index", workers=1)
+    report = reindex([sources], tmp_path / "index", workers=0)
     assert report.ok, report.failed  # read once, indexed from what was read
     assert report.items_in_index == GOOD_ITEMS + 1
 

@@ -23,7 +23,7 @@ from searchapp.cli import cli
 @pytest.fixture(autouse=True)
 def fake_extraction(monkeypatch):
     monkeypatch.setattr(index_module, "ingest_file", fake_ingest)
-    monkeypatch.setattr(index_module, "DEFAULT_WORKERS", 1)
+    monkeypatch.setattr(index_module, "DEFAULT_WORKERS", 0)
 
 
 @pytest.fixture

@@ -61,7 +61,7 @@ def live_server(tmp_path_factory):
     sources.mkdir()
     for pdf in sample_pdfs():
         shutil.copy(pdf, sources)
-    report = reindex([sources], base / "index", workers=1)
+    report = reindex([sources], base / "index", workers=0)
     assert report.ok and report.items_in_index > 10, report
     app = create_app(Config(sources=[sources], index_path=base / "index"))
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -60,7 +60,7 @@ def live(tmp_path, sources):
     """An index in use (gen-000001, 3 items), a reader holding it, and a change in the
     sources, so the next reindex has a new generation to write."""
     root = tmp_path / "index"
-    reindex([sources], root, workers=1)
+    reindex([sources], root, workers=0)
     handle = IndexHandle(root)
     assert handle.generation == "gen-000001"
     before = snapshot(root / "gen-000001")
@@ -92,7 +92,7 @@ def assert_untouched(root: Path, handle: IndexHandle, before: dict) -> None:
 
 def assert_recovers(root: Path, sources: Path, handle: IndexHandle) -> None:
     """The fault gone, the next reindex completes and leaves nothing stale behind."""
-    report = reindex([sources], root, workers=1)
+    report = reindex([sources], root, workers=0)
     assert report.ok and report.new_generation and report.items_in_index == 4
     assert answers(handle, "cykelstier") == (report.generation, 4, 1)
     names = sorted(p.name for p in root.iterdir())
@@ -132,7 +132,7 @@ def test_disk_full(live, sources, monkeypatch, where):
     for target, name, fake in DISK_FULL_AT[where]:
         monkeypatch.setattr(target, name, fake)
     with pytest.raises(IndexWriteError) as info:
-        reindex([sources], root, workers=1)
+        reindex([sources], root, workers=0)
     assert str(info.value) == (
         f"cannot write the index in {root}: the disk is full; the index in use was not changed"
     )
@@ -233,7 +233,7 @@ def test_unwritable_index_folder(live, sources, monkeypatch):
     deny_writes(monkeypatch, root)
     try:
         with pytest.raises(IndexWriteError) as info:
-            reindex([sources], root, workers=1)
+            reindex([sources], root, workers=0)
         assert str(info.value) == (
             f"cannot write the index in {root}: Permission denied; the index in use was not changed"
         )
@@ -255,7 +255,7 @@ def test_unwritable_folder_for_a_new_index(tmp_path, sources, monkeypatch):
     deny_writes(monkeypatch, root)
     try:
         with pytest.raises(IndexWriteError, match="Permission denied; the index in use"):
-            reindex([sources], root, workers=1)
+            reindex([sources], root, workers=0)
     finally:
         root.chmod(0o755)
     assert list(root.iterdir()) == []
@@ -309,7 +309,7 @@ def pause(event):
         print("holding", flush=True)
         sys.stdin.read()
 
-report = reindex([sys.argv[1]], sys.argv[2], workers=1, progress=pause)
+report = reindex([sys.argv[1]], sys.argv[2], workers=0, progress=pause)
 print("done", report.generation, flush=True)
 """
 
@@ -331,7 +331,7 @@ def test_second_reindex_refuses_or_waits(tmp_path, sources, monkeypatch):
         assert holder.stdout.readline().strip() == "holding"
         # The second one refuses: exit 2, naming the running reindex and the way out.
         with pytest.raises(IndexLocked) as info:
-            reindex([sources], root, workers=1)
+            reindex([sources], root, workers=0)
         assert info.value.pid == holder.pid
         result = CliRunner().invoke(cli, ["reindex"])
         assert result.exit_code == 2

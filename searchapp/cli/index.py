@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from ..index import IndexProblem, Progress, ReindexReport, index_stats, reindex
+from ..workers import Limits
 from . import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, config_option, get_config
 
 EXIT_INTERRUPTED = 130  # the shell's convention for Ctrl-C
@@ -105,10 +106,15 @@ def format_report(report: ReindexReport) -> str:
     ]
     if report.retried:
         counts.append(f"{len(report.retried)} retried")
+    if report.quarantined:
+        counts.append(f"{len(report.quarantined)} quarantined")
     counts.append(f"{len(report.failed)} failed")
     lines.append("Files: " + ", ".join(counts))
     if report.failed:
-        lines.append("Failed (retried at the next reindex; items they had stay in the index):")
+        lines.append(
+            "Failed (retried at the next reindex unless quarantined; items they had stay "
+            "in the index):"
+        )
         lines += [f"  {_show(path)}: {reason}" for path, reason in report.failed]
     if report.duplicates:
         lines.append("Duplicates (indexed once):")
@@ -161,6 +167,8 @@ def reindex_command(full: bool, wait: bool, quiet: bool, config_file: str | None
             wait=wait,
             progress=reporter,
             municipalities=config.municipalities,
+            workers=config.reindex_workers,
+            limits=Limits(seconds=config.time_limit, memory_mb=config.memory_limit),
         )
     except IndexProblem as exc:
         reporter.close()

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from .extract import Line
+from .sections import section_kind
 
 # Every pattern here runs on text from untrusted files, one line may be megabytes long:
 # each must take time linear in the line (tests/test_clean.py times them on long lines).
@@ -25,6 +26,9 @@ _WORD_RE = re.compile(r"[^\W\d_][\w’'-]*", re.UNICODE)
 class MeetingHeader:
     committee: str = ""
     meeting_date: str = ""  # ISO
+    # The running header's and footer's lines as printed once (not per page): they
+    # often name the committee and the date ("Dato: 04.12.2012") in other layouts.
+    running: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -56,8 +60,8 @@ def strip_running_headers(lines: list[Line]) -> tuple[list[Line], MeetingHeader]
         if _PAGE_RE.match(line.text):
             continue
         kept.append(line)
-    kept = _drop_repeated_edges(kept)
-    header = MeetingHeader()
+    kept, running = _drop_repeated_edges(kept)
+    header = MeetingHeader(running=running)
     if committees:
         (header.committee, header.meeting_date), _ = committees.most_common(1)[0]
     return kept, header
@@ -77,29 +81,57 @@ def _running_header(text: str) -> tuple[str, str] | None:
 
 
 def _shape(text: str) -> str:
-    return re.sub(r"\d+", "#", text.strip().lower())
+    return re.sub(r"\d+", "#", re.sub(r"\s+", " ", text.strip().lower()))
 
 
-def _drop_repeated_edges(lines: list[Line]) -> list[Line]:
+# How many lines at the top and bottom of a page may belong to a running header or
+# footer: eDoc prints five (committee, "Referat", "Åbent referat", "Dato: ...",
+# "Side N"), most systems one or two.
+_HEADER_DEPTH = 6
+_FOOTER_DEPTH = 4
+
+
+def _edge_keys(lines: list[Line], idx: list[int]) -> list[tuple[int, tuple]]:
+    """(line index, key) for the lines near the top and bottom of one page. The key
+    is the line's shape and where it sits: its distance from the page top in points
+    when the PDF says (a running header sits at the same height on every page), else
+    its rank from the top or bottom."""
+    keys = []
+    positioned = lines[idx[0]].top >= 0
+    # Without positions (text extractions) only the very first and last line of a page
+    # can be told apart from text that merely recurs, like a "Beslutning" label.
+    top, bottom = (idx[:_HEADER_DEPTH], idx[-_FOOTER_DEPTH:]) if positioned else (idx[:1], idx[-1:])
+    for rank, i in enumerate(top):
+        where = ("y", round(lines[i].top / 4)) if positioned else ("top", rank)
+        keys.append((i, (_shape(lines[i].text), where)))
+    for rank, i in enumerate(reversed(bottom)):
+        where = ("y", round(lines[i].top / 4)) if positioned else ("bottom", rank)
+        keys.append((i, (_shape(lines[i].text), where)))
+    return [(i, key) for i, key in keys if section_kind(lines[i].text) is None]
+
+
+def _drop_repeated_edges(lines: list[Line]) -> tuple[list[Line], list[str]]:
+    """Lines that repeat, in the same place, at the top or bottom of at least half the
+    pages (and of three): a running header or footer of any system."""
     pages: dict[int, list[int]] = {}
     for i, line in enumerate(lines):
         if line.text.strip():
             pages.setdefault(line.page, []).append(i)
-    if len(pages) < 4:
-        return lines
-    edge_shapes: Counter[str] = Counter()
-    for idx in pages.values():
-        for i in {idx[0], idx[-1]}:
-            edge_shapes[_shape(lines[i].text)] += 1
-    repeated = {s for s, n in edge_shapes.items() if n >= max(3, len(pages) * 0.6) and len(s) < 80}
+    if len(pages) < 3:
+        return lines, []
+    per_page = {page: _edge_keys(lines, idx) for page, idx in pages.items()}
+    seen: Counter[tuple] = Counter()
+    for keys in per_page.values():
+        for key in {key for _, key in keys}:
+            seen[key] += 1
+    positioned = any(line.top >= 0 for line in lines)
+    needed = max(3, len(pages) * (0.5 if positioned else 0.6))
+    repeated = {k for k, n in seen.items() if n >= needed and len(k[0]) < 100}
     if not repeated:
-        return lines
-    drop = set()
-    for idx in pages.values():
-        for i in {idx[0], idx[-1]}:
-            if _shape(lines[i].text) in repeated:
-                drop.add(i)
-    return [line for i, line in enumerate(lines) if i not in drop]
+        return lines, []
+    drop = {i for keys in per_page.values() for i, key in keys if key in repeated}
+    running = list(dict.fromkeys(lines[i].text.strip() for i in sorted(drop)))
+    return [line for i, line in enumerate(lines) if i not in drop], running
 
 
 def normalize_page_breaks(lines: list[Line]) -> list[Line]:

@@ -130,3 +130,53 @@ def display_case(number: CaseNumber) -> str:
     """How a case number asked for is echoed: as written, except that a bare
     year-and-serial number ("2025-01103") is given KL's prefix, as it always was."""
     return f"SAG-{number.text}" if number.form == "year" else number.text
+
+
+# -- dates and times as minutes print them -----------------------------------------------
+
+_WEEKDAYS = r"(?:mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag)"
+_DOC_DAY_MONTH_YEAR = re.compile(
+    rf"\b(?:{_WEEKDAYS}\s*(?:den|d\.)?\s*)?(?P<day>[0-3]?\d)\.?\s*(?P<month>{_MONTH_ALT})\.?,?\s+"
+    r"(?P<year>(?:19|20)\d\d)\b",
+    re.I,
+)
+_DOC_NUMERIC = re.compile(
+    r"(?<![\d-])(?P<day>[0-3]?\d)\s?[-/.]\s?(?P<month>[01]?\d)\s?[-/.]\s?(?P<year>(?:19|20)\d\d)\b"
+)
+_DOC_TIME = re.compile(r"\b(?:kl\.?|klokken|kl\s)\s*(?P<h>[0-2]?\d)(?:[.:](?P<m>[0-5]\d))?", re.I)
+_BARE_TIME = re.compile(r"(?<![\d.:-])(?P<h>[0-2]?\d)[:.](?P<m>[0-5]\d)(?![\d.:-])")
+
+
+@dataclass(frozen=True)
+class FoundDate:
+    iso: str  # "2025-08-27"
+    start: int  # where it was written in the text
+    end: int
+
+
+def find_date(text: str) -> FoundDate | None:
+    """The first date written the ways Danish minutes write them: "27-08-2025",
+    "04.12.2012", "2025-08-27", "27. august 2025", "Onsdag d. 27. august 2025",
+    "tirsdag den 4. december 2012". None when there is none (or it is no real date)."""
+    found = []
+    for pattern in (_DOC_DAY_MONTH_YEAR, _ISO, _DOC_NUMERIC):
+        for m in pattern.finditer(text):
+            try:
+                month = int(m["month"]) if m["month"].isdigit() else _month_number(m["month"])
+                day = date(int(m["year"]), month, int(m["day"]))
+            except (ValueError, KeyError):
+                continue
+            found.append(FoundDate(day.isoformat(), m.start(), m.end()))
+            break
+    return min(found, key=lambda f: f.start) if found else None
+
+
+def find_time(text: str) -> str:
+    """ "kl. 16:00", "kl. 16.00-18.30", "Mødetidspunkt: 13:00" -> "16:00" ("" if none)."""
+    m = _DOC_TIME.search(text) or _BARE_TIME.search(text)
+    if not m:
+        return ""
+    hour, minute = int(m["h"]), int(m["m"] or 0)
+    if hour > 23:
+        return ""
+    return f"{hour:02d}:{minute:02d}"

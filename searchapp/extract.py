@@ -32,6 +32,8 @@ class Line:
     size: float = 0.0  # font size in points; 0 when unknown (text files)
     bold: bool = False
     page_start: bool = False  # first line of its page (set by the clean stage too)
+    top: float = -1.0  # points from the top of the page to the line's top; -1 unknown
+    left: float = -1.0  # points from the left edge; -1 unknown
 
     @property
     def has_font(self) -> bool:
@@ -85,6 +87,7 @@ def extract_pdf(path: Path) -> list[Line]:
     try:
         for page_no, page in enumerate(extract_pages(io.BytesIO(data), laparams=LAParams()), 1):
             pages_seen = page_no
+            height = page.height
             page_lines = []
             for element in page:
                 if not isinstance(element, LTTextContainer):
@@ -97,9 +100,15 @@ def extract_pdf(path: Path) -> list[Line]:
                         continue
                     chars = [c for c in text_line if isinstance(c, LTChar) and c.get_text().strip()]
                     size, bold = _dominant_font(chars)
-                    page_lines.append(
-                        (-round(text_line.y1), round(text_line.x0), Line(text, page_no, size, bold))
+                    line = Line(
+                        text,
+                        page_no,
+                        size,
+                        bold,
+                        top=round(height - text_line.y1, 1),
+                        left=round(text_line.x0, 1),
                     )
+                    page_lines.append((-round(text_line.y1), round(text_line.x0), line))
             page_lines.sort(key=lambda t: (t[0], t[1]))
             lines.extend(_with_paragraph_breaks(page_lines))
     except (PDFPasswordIncorrect, PDFEncryptionError):

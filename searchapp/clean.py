@@ -53,13 +53,22 @@ def strip_running_headers(lines: list[Line]) -> tuple[list[Line], MeetingHeader]
     committees: Counter[tuple[str, str]] = Counter()
     kept: list[Line] = []
     for line in lines:
-        found = _running_header(line.text)
-        if found:
-            committees[found] += 1
+        # A header's pieces may share a printed line: "KKR Sjælland | 12-09-2024" at the
+        # left, "SIDE | 1" at the right, joined by a tab at extraction.
+        pieces = []
+        for piece in line.text.split("\t"):
+            found = _running_header(piece)
+            if found:
+                committees[found] += 1
+            elif not _PAGE_RE.match(piece):
+                pieces.append(piece)
+        if not pieces:
             continue
-        if _PAGE_RE.match(line.text):
-            continue
-        kept.append(line)
+        kept.append(
+            line
+            if len(pieces) == line.text.count("\t") + 1
+            else replace(line, text="\t".join(pieces))
+        )
     kept, running = _drop_repeated_edges(kept)
     header = MeetingHeader(running=running)
     if committees:

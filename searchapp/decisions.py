@@ -28,7 +28,7 @@ _STATUS_PATTERNS = [
     ("postponed", r"besluttede\s+at\s+(?:udsætte|udskyde)"),
     # "Økonomiudvalget anbefaler overfor Byrådet, at ... godkendes": a recommendation to
     # the body that decides, not the decision itself.
-    ("recommended", r"\banbefal\w*"),
+    ("recommended", r"\banbefal\w*|\bindstilles\s+til\s+(?:godkendelse|vedtagelse)\b"),
     (
         "recommended",
         r"\bindstiller\s+(?:over\s*for|til)\s+(?:byrådet|kommunalbestyrelsen|regionsrådet"

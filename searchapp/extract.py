@@ -108,9 +108,11 @@ def extract_pdf(path: Path) -> list[Line]:
                         top=round(height - text_line.y1, 1),
                         left=round(text_line.x0, 1),
                     )
-                    page_lines.append((-round(text_line.y1), round(text_line.x0), line))
+                    page_lines.append(
+                        (-round(text_line.y1), round(text_line.x0), line, text_line.x1, chars)
+                    )
             page_lines.sort(key=lambda t: (t[0], t[1]))
-            lines.extend(_with_paragraph_breaks(page_lines))
+            lines.extend(_with_paragraph_breaks(_join_same_height(page_lines)))
     except (PDFPasswordIncorrect, PDFEncryptionError):
         raise ExtractError(path, "the PDF is encrypted (password protected)") from None
     except (PDFSyntaxError, PSException) as exc:
@@ -130,6 +132,29 @@ def extract_pdf(path: Path) -> list[Line]:
             "Run it through OCR first",
         )
     return lines
+
+
+def _join_same_height(page_lines):
+    """Pieces of one printed line that pdfminer returns apart: an item's number and its
+    title ("4." at the margin, the title at the indent), a label and its value, a
+    title and its page number in the contents. Pieces at the same height, left to
+    right, become one line (a wide gap becomes a tab); its font is the one most of its
+    letters have."""
+    joined = []
+    for neg_top, x0, line, x1, chars in page_lines:
+        if joined:
+            p_neg_top, p_x0, p_line, p_x1, p_chars = joined[-1]
+            if abs(neg_top - p_neg_top) <= 2 and x0 >= p_x1 - 1:
+                gap = x0 - p_x1
+                sep = "\t" if gap > 3 * max(line.size, 4.0) else " "
+                merged_chars = p_chars + chars
+                size, bold = _dominant_font(merged_chars)
+                text = p_line.text.rstrip() + sep + line.text.lstrip()
+                merged = Line(text, line.page, size, bold, top=p_line.top, left=p_line.left)
+                joined[-1] = (p_neg_top, p_x0, merged, x1, merged_chars)
+                continue
+        joined.append((neg_top, x0, line, x1, chars))
+    return [(neg_top, x0, line) for neg_top, x0, line, _, _ in joined]
 
 
 def _with_paragraph_breaks(page_lines):

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from .clean import clean
 from .extract import ExtractError, extract
+from .minutes import Fallbacks, MinutesError, parse_minutes
 from .models import AgendaItem, Meeting
-from .parse import parse_lines
 from .sources import Reader, ReadOptions, reader_for, register
 from .sources import find_source_files as find_source_files
 
@@ -82,23 +82,16 @@ def _read_minutes(path: Path, options: ReadOptions) -> list[Meeting]:
         lines = extract(path)
     except ExtractError as exc:
         raise IngestError(path, exc.reason) from None
-    cleaned = clean(lines)
-    committee, meeting_date = cleaned.header.committee, cleaned.header.meeting_date
-    if not (committee and meeting_date):
-        guess = _NAME_RE.match(path.stem)
-        if guess:
-            committee = committee or guess["committee"].replace("-", " ").title()
-            meeting_date = meeting_date or guess["date"]
-    if not meeting_date:
-        raise IngestError(
-            path,
-            "cannot tell the committee and meeting date: no running header "
-            "'Committee | DD-MM-YYYY' and no date in the file name",
-        )
-    meeting = parse_lines(cleaned.lines, committee, meeting_date, str(path))
-    if not meeting.items:
-        raise IngestError(path, "no agenda items found (no numbered items like '1.1. Title')")
-    return [meeting]
+    guess = _NAME_RE.match(path.stem)
+    fallbacks = Fallbacks(
+        committee=guess["committee"].replace("-", " ").title() if guess else "",
+        meeting_date=guess["date"] if guess else "",
+        municipality=options.municipality,
+    )
+    try:
+        return [parse_minutes(clean(lines), str(path), fallbacks)]
+    except MinutesError as exc:
+        raise IngestError(path, str(exc)) from None
 
 
 def _is_pdf(path: Path, start: bytes) -> bool:

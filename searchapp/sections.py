@@ -27,12 +27,12 @@ _add("background", "baggrund", "baggrund for sagen", "sagens baggrund", "indledn
 _add("presentation", "sagsfremstilling", "sagsbeskrivelse", "fremstilling", "sagens indhold",
      "beskrivelse", "supplerende sagsfremstilling", "sagsfremstilling og vurdering",
      "vurdering", "forvaltningens vurdering", "administrationens vurdering",
-     "sagens fakta", "redegørelse", "sagen", "uddybning", "analyse")  # fmt: skip
+     "sagens fakta", "redegørelse", "sagen", "uddybning", "analyse",
+     "beslutningsforslag")  # fmt: skip
 _add("recommendation", "indstilling", "indstillinger", "forvaltningens indstilling",
      "administrationens indstilling", "direktionens indstilling", "direktørens indstilling",
      "beslutningspunkter", "forslag til beslutning", "indstilling og beslutning",
-     "indstillingen", "forvaltningen indstiller", "administrationen indstiller",
-     "det indstilles", "beslutningsforslag")  # fmt: skip
+     "indstillingen")  # fmt: skip
 _add("decision", "beslutning", "beslutninger", "afgørelse", "udvalgets beslutning",
      "beslutning i udvalget", "byrådets beslutning", "kommunalbestyrelsens beslutning",
      "regionsrådets beslutning", "beslutning fra mødet", "protokol", "protokollat")  # fmt: skip

@@ -35,6 +35,7 @@ from searchapp.models import STATUS_LABELS, STATUSES
         ("Tilbagesendes til forvaltningen med henblik på en ny indstilling.", "referred"),
         # eDoc (Ballerup)
         ("Indstillingen godkendt", "approved"),
+        ("Indstilles til godkendelse", "recommended"),
         ("Taget til efterretning", "noted"),
         ("Indstillingen blev godkendt.", "approved"),
         # Votes that reject

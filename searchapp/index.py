@@ -404,6 +404,14 @@ def _fingerprint(path: Path, known: dict | None) -> dict:
     return {"sha256": sha, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
 
 
+def _utf8(path: Path) -> bool:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _priority(path: Path) -> tuple:
     """Which copy of a meeting wins: a PDF (it has page numbers), then the first path."""
     return (path.suffix.lower() != ".pdf", str(path))
@@ -531,14 +539,15 @@ class _Run:
     def scan(self, sources: list[Path]) -> list[Path]:
         """Fingerprint every source file; return those to extract."""
         report, to_extract = self.report, []
-        for path in find_source_files(sources):
+        problems: dict[Path, str] = {}  # symbolic links not followed (walk.py)
+        for path in sorted({*find_source_files(sources, problems), *problems}):
             known = self.old_files.get(str(path))
-            try:
-                str(path).encode("utf-8")
-            except UnicodeEncodeError:
+            fp = {"sha256": None, "size": None, "mtime_ns": None}
+            if path in problems:  # never opened: it may lead anywhere
+                self.failures[path] = problems[path]
+            elif not _utf8(path):
                 # Bytes of another encoding (Latin-1 from an old Windows share): such a
                 # name cannot go into the manifest, the JSON or a link. Rename it.
-                fp = {"sha256": None, "size": None, "mtime_ns": None}
                 self.failures[path] = (
                     "the file name is not valid UTF-8 (copied from an old Windows "
                     "share?); rename the file"

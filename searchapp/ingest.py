@@ -15,6 +15,7 @@ from .clean import clean
 from .extract import ExtractError, extract
 from .minutes import Fallbacks, MinutesError, parse_minutes
 from .models import AgendaItem, Meeting
+from .safetext import xml_safe_fields
 from .sources import Reader, ReadOptions, reader_for, register
 from .sources import find_source_files as find_source_files
 
@@ -65,8 +66,10 @@ def _unknown_format(path: Path) -> str:
 
 
 def _finish(meeting: Meeting, options: ReadOptions) -> Meeting:
-    """Every item carries its meeting's fields."""
+    """Every item carries its meeting's fields, and no character XML forbids (they
+    would break the Atom feed; see safetext.py)."""
     for item in meeting.items:
+        xml_safe_fields(item)
         item.municipality = item.municipality or meeting.municipality
         item.meeting_time = item.meeting_time or meeting.meeting_time
         item.place = item.place or meeting.place

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .models import Meeting
+from .walk import walk_files
 
 # Files that may hold a meeting; what they hold is told from their content.
 CANDIDATE_SUFFIXES = (".pdf", ".txt", ".xml", ".zip", ".json")
@@ -77,20 +78,21 @@ def reader_for(path: Path) -> Reader | None:
     return None
 
 
-def find_source_files(paths: Iterable[Path]) -> list[Path]:
+def find_source_files(
+    paths: Iterable[Path], problems: dict[Path, str] | None = None
+) -> list[Path]:
     """Every source under the given folders (recursively) and files: candidate files
     whose content a reader recognises, minus the files an export reads itself.
-    Hidden files and folders are skipped."""
+    Hidden files and folders are skipped; symbolic links leading out of their source
+    folder or looping are not followed, and are added to `problems` (see walk.py)."""
     found: dict[Path, Reader] = {}
+    problems = {} if problems is None else problems
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.suffix.lower() not in CANDIDATE_SUFFIXES or not child.is_file():
-                    continue
-                if any(part.startswith(".") for part in child.relative_to(path).parts):
-                    continue
-                _consider(child, found)
+            for child in walk_files(path, problems):
+                if child.suffix.lower() in CANDIDATE_SUFFIXES:
+                    _consider(child, found)
         elif path.suffix.lower() in CANDIDATE_SUFFIXES:
             _consider(path, found)
     claimed: set[Path] = set()

@@ -230,10 +230,13 @@ def search_index(index_root, sources_root):
     return SearchIndex(index_root, [sources_root])
 
 
+PUBLIC_URL = "https://moeder.example.dk/"  # server.public_url: the feed's links
+
+
 def make_config(index_root: Path, sources_root: Path):
     from searchapp.config import Config
 
-    return Config(sources=[sources_root], index_path=index_root)
+    return Config(sources=[sources_root], index_path=index_root, public_url=PUBLIC_URL)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 from xml.etree import ElementTree as ET
 
 import pytest
+from conftest import PUBLIC_URL
 
 A = "{http://www.w3.org/2005/Atom}"
 
@@ -28,7 +29,7 @@ def test_feed_is_valid_atom(client):
     root = feed(client, "/feed?q=budget")
     # RFC 4287: a feed has id, title, updated and an author; each entry id, title,
     # updated and a link (no content, so a summary)
-    assert root.findtext(f"{A}id").startswith("http://localhost/feed?")
+    assert root.findtext(f"{A}id").startswith(f"{PUBLIC_URL}feed?")
     assert root.findtext(f"{A}title") == "Mødereferater: »budget«"
     assert root.findtext(f"{A}author/{A}name")
     self_link = root.find(f"{A}link[@rel='self']")
@@ -41,7 +42,7 @@ def test_feed_is_valid_atom(client):
             assert entry.findtext(f"{A}{name}"), name
         link = entry.find(f"{A}link").get("href")
         assert link == entry.findtext(f"{A}id")
-        assert link.startswith("http://localhost/items/")
+        assert link.startswith(f"{PUBLIC_URL}items/")
         assert entry.findtext(f"{A}updated").endswith("T00:00:00Z")
     assert root.findtext(f"{A}updated") == "2024-06-03T00:00:00Z"  # the newest entry's date
 
@@ -77,7 +78,7 @@ def test_feed_applies_the_filters_of_the_search(client, query, expected):
     root = feed(client, f"/feed?{query}")
     assert len(entries(root)) == expected
     api = client.get(f"/api/search?{query}&per_page=100").get_json()
-    want = {f"http://localhost/items/{hit['id']}" for hit in api["results"]}
+    want = {f"{PUBLIC_URL}items/{hit['id']}" for hit in api["results"]}
     assert {e.findtext(f"{A}id") for e in entries(root)} == want
 
 
@@ -104,3 +105,84 @@ def test_bad_feed_parameters_get_a_400(client):
     response = client.get("/feed?from=tomorrow", headers={"Accept": "text/html"})
     assert response.status_code == 400
     assert "Fra-datoen" in response.get_data(as_text=True)
+
+
+# --- Characters XML cannot hold (issue #14) ---------------------------------------------------
+
+# Every control character (C0, DEL, C1) and the two noncharacters XML 1.0 forbids.
+CONTROLS = "".join(map(chr, [*range(0x20), *range(0x7F, 0xA0), 0xFFFE, 0xFFFF]))
+FORBIDDEN = set(CONTROLS) - set("\t\n\r")
+
+
+def test_control_characters_never_reach_the_feed(tmp_path):
+    """Through ingestion (a title in a text extraction holding every control character
+    a text file can), then the query: the feed parses, and holds none of them."""
+    from test_index import minutes
+
+    from searchapp.config import Config
+    from searchapp.index import reindex
+    from searchapp.web import create_app
+
+    title = "Budget" + "".join(c for c in CONTROLS if c not in "\x00\n\r") + "opfølgning"
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "kkr-testby-2025-02-03.txt").write_text(
+        minutes("KKR Testby", "2025-02-03", title), encoding="utf-8"
+    )
+    report = reindex([sources], tmp_path / "index", workers=0)
+    assert report.ok, report.failed
+    client = create_app(
+        Config(sources=[sources], index_path=tmp_path / "index", public_url=PUBLIC_URL)
+    ).test_client()
+    item = client.get("/api/search?q=budget").get_json()["results"][0]
+    assert not FORBIDDEN & set(item["title"])  # removed when the file was read
+
+    response = client.get("/feed", query_string={"q": CONTROLS + "budget"})
+    assert response.status_code == 200
+    root = ET.fromstring(response.data)  # well-formed
+    assert not FORBIDDEN & set(response.data.decode("utf-8"))
+    assert "budget" in root.findtext(f"{A}title")
+    assert len(entries(root)) == 1
+
+
+def test_control_characters_in_the_index_are_dropped_when_the_feed_is_written(tmp_path):
+    """An index built before ingestion removed them (or by another tool)."""
+    from conftest import make_items
+
+    from searchapp.config import Config
+    from searchapp.index import build_index
+    from searchapp.web import create_app
+
+    items = make_items(tmp_path / "sources")
+    items[0].title = "Ældre" + CONTROLS + "reformen"
+    items[0].committee = "KKR\x01Hovedstaden"
+    build_index(items, tmp_path / "index")
+    client = create_app(
+        Config(sources=[tmp_path / "sources"], index_path=tmp_path / "index")
+    ).test_client()
+    response = client.get("/feed", query_string={"q": "\x01ældrereformen\x0b\x1f\x7f\x85"})
+    assert response.status_code == 200
+    root = ET.fromstring(response.data)
+    assert not FORBIDDEN & set(response.data.decode("utf-8"))
+    titles = [e.findtext(f"{A}title") for e in entries(root)]
+    assert any("Ældre" in t for t in titles), titles
+
+
+def test_feed_links_use_the_public_url_not_the_host_header(client):
+    response = client.get("/feed?q=budget", headers={"Host": "evil.example"},
+                          base_url="http://evil.example")  # fmt: skip
+    assert b"evil.example" not in response.data
+    root = ET.fromstring(response.data)
+    assert root.findtext(f"{A}id").startswith(PUBLIC_URL)
+    assert all(e.findtext(f"{A}id").startswith(PUBLIC_URL) for e in entries(root))
+
+
+def test_without_a_public_url_the_links_use_the_listening_address(tmp_path, index_root,
+                                                                  sources_root):  # fmt: skip
+    from searchapp.config import Config
+    from searchapp.web import create_app
+
+    config = Config(sources=[sources_root], index_path=index_root, host="10.0.0.5", port=8080)
+    response = create_app(config).test_client().get("/feed", base_url="http://evil.example")
+    assert b"evil.example" not in response.data
+    assert ET.fromstring(response.data).findtext(f"{A}id") == "http://10.0.0.5:8080/feed"

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from ..index import IndexProblem, Progress, ReindexReport, index_stats, reindex
+from ..safetext import printable
 from ..workers import Limits
 from . import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, config_option, get_config
 
@@ -28,7 +29,7 @@ def _show(path: Path | str) -> str:
         shown.encode("utf-8")
     except UnicodeEncodeError:  # a name in another encoding: Latin-1 from a Windows share
         shown = os.fsencode(shown).decode("cp1252", errors="replace")
-    return shown
+    return printable(shown)  # a name holding a newline must not forge a log line
 
 
 class _Reporter:
@@ -59,7 +60,9 @@ class _Reporter:
             self.bar.set_postfix(items=event.items, refresh=False)
             self.bar.update(1)
             if event.error:
-                tqdm.write(f"failed: {_show(event.path)}: {event.error}", file=sys.stderr)
+                tqdm.write(
+                    f"failed: {_show(event.path)}: {printable(event.error)}", file=sys.stderr
+                )
         elif event.stage == "index":
             if self.bar is None or self.bar.unit != "item":
                 self.close()
@@ -73,7 +76,11 @@ class _Reporter:
             click.echo(event.message)
         elif event.stage == "extract":
             width = len(str(event.total))
-            outcome = f"failed: {event.error}" if event.error else _count(event.file_items, "item")
+            outcome = (
+                f"failed: {printable(event.error)}"
+                if event.error
+                else _count(event.file_items, "item")
+            )
             click.echo(f"[{event.done:>{width}}/{event.total}] {_show(event.path)}: {outcome}")
         elif event.stage == "index" and event.done == event.total:
             click.echo(f"indexed {event.total} items")
@@ -97,7 +104,7 @@ def format_report(report: ReindexReport) -> str:
         lines.append(
             f"Index up to date ({report.seconds:.1f} s): {report.generation} stays in use."
         )
-    lines += [f"Note: {note}" for note in report.notes]
+    lines += [f"Note: {printable(note)}" for note in report.notes]
     counts = [
         f"{len(report.added)} added",
         f"{len(report.changed)} changed",
@@ -115,7 +122,7 @@ def format_report(report: ReindexReport) -> str:
             "Failed (retried at the next reindex unless quarantined; items they had stay "
             "in the index):"
         )
-        lines += [f"  {_show(path)}: {reason}" for path, reason in report.failed]
+        lines += [f"  {_show(path)}: {printable(reason)}" for path, reason in report.failed]
     if report.duplicates:
         lines.append("Duplicates (indexed once):")
         for d in report.duplicates:
@@ -126,7 +133,7 @@ def format_report(report: ReindexReport) -> str:
             else:
                 lines.append(
                     f"  {_show(d.dropped)}: {_count(d.items, 'item')} also in {_show(d.kept)}, "
-                    f"kept {Path(d.kept).name}"
+                    f"kept {printable(Path(d.kept).name)}"
                 )
     lines.append(
         f"Items in index: {report.items_in_index} "
@@ -172,7 +179,7 @@ def reindex_command(full: bool, wait: bool, quiet: bool, config_file: str | None
         )
     except IndexProblem as exc:
         reporter.close()
-        click.echo(f"Error: {exc}", err=True)
+        click.echo(f"Error: {printable(exc)}", err=True)
         raise SystemExit(EXIT_USAGE) from None
     except KeyboardInterrupt:
         reporter.close()
@@ -183,7 +190,7 @@ def reindex_command(full: bool, wait: bool, quiet: bool, config_file: str | None
         click.echo(format_report(report))
     elif report.failed:
         for path, reason in report.failed:
-            click.echo(f"failed: {_show(path)}: {reason}", err=True)
+            click.echo(f"failed: {_show(path)}: {printable(reason)}", err=True)
     raise SystemExit(EXIT_PARTIAL if report.failed else EXIT_OK)
 
 
@@ -221,11 +228,11 @@ def format_stats(stats: dict, list_files: bool = False) -> str:
     if list_files:
         for f in files:
             digest = (f["sha256"] or "?")[:12]
-            what = f"failed: {f['error']}" if f["error"] else _count(f["items"], "item")
+            what = f"failed: {printable(f['error'])}" if f["error"] else _count(f["items"], "item")
             lines.append(f"  {digest}  {_show(f['path'])}  {what}")
     elif stats["failed"]:
         lines.append("Failed:")
-        lines += [f"  {_show(f['path'])}: {f['reason']}" for f in stats["failed"]]
+        lines += [f"  {_show(f['path'])}: {printable(f['reason'])}" for f in stats["failed"]]
     since = stats["since_build"]
     if since is not None:
         if stats["up_to_date"]:
@@ -263,7 +270,7 @@ def stats_command(as_json: bool, list_files: bool, config_file: str | None):
     try:
         stats = index_stats(config.index_path, config.sources)
     except IndexProblem as exc:
-        click.echo(f"Error: {exc}", err=True)
+        click.echo(f"Error: {printable(exc)}", err=True)
         raise SystemExit(EXIT_USAGE) from None
     if as_json:
         click.echo(json.dumps(stats, ensure_ascii=False, indent=2))

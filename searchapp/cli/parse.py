@@ -8,6 +8,7 @@ import click
 
 from ..ingest import IngestError, parse_file
 from ..models import STATUS_LABELS
+from ..safetext import printable
 from . import EXIT_PARTIAL
 
 
@@ -30,7 +31,7 @@ def parse_command(file: str, as_json: bool, full: bool):
     try:
         meeting = parse_file(file)
     except IngestError as exc:
-        click.echo(f"Error: {exc}", err=True)
+        click.echo(f"Error: {printable(exc)}", err=True)
         raise SystemExit(EXIT_PARTIAL) from None
     if as_json:
         payload = {

@@ -90,6 +90,24 @@ def search_index(app: Flask | None = None):
     return app.extensions[EXTENSION]
 
 
+def public_base(config: Config) -> str:
+    """Where the app's "/" is for the world, ending in "/": server.public_url, else the
+    address it listens on. Never the Host header a client sent: a feed cached by a
+    reader would carry links to whatever host an attacker named."""
+    if config.public_url:
+        return config.public_url.rstrip("/") + "/"
+    host = f"[{config.host}]" if ":" in config.host else config.host
+    return f"http://{host}:{config.port}/"
+
+
+def external_url(url: str) -> str:
+    """An absolute link for a path the app made (url_for): on the public base URL."""
+    from flask import current_app, request
+
+    path = url.removeprefix(request.script_root) if request else url
+    return public_base(current_app.config["SEARCHAPP"]) + path.lstrip("/")
+
+
 def _security_headers(response):
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)

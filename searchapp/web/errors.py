@@ -14,6 +14,7 @@ from flask import Flask, jsonify, render_template, request
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
+from ..safetext import printable
 from ..search import BadRequest, IndexNotFound
 
 _CODES = {
@@ -121,7 +122,9 @@ def _no_index(exc: IndexNotFound):
 def _unexpected(exc: Exception):
     from flask import current_app
 
-    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+    current_app.logger.exception(
+        "unhandled error on %s %s", printable(request.method), printable(request.path)
+    )
     return error_response(500, "internal_error", _MESSAGES[500])
 
 

@@ -1,7 +1,9 @@
 """An Atom feed (RFC 4287) of a search, so a journalist can follow a topic.
 
 Built with ElementTree, which escapes every text and attribute: nothing from the index
-or the query reaches the XML unescaped.
+or the query reaches the XML unescaped. Characters XML cannot hold at all (U+0001 from
+a PDF's broken ToUnicode map, %01 in the query) are dropped from every text and
+attribute here, whatever ingestion let through.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
 
 from ..danish import format_danish_date
+from ..safetext import xml_safe
 
 ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -21,9 +24,9 @@ _TAG = re.compile(r"<[^>]*>")
 
 
 def _el(parent: ET.Element, name: str, text: str | None = None, **attrs: str) -> ET.Element:
-    el = ET.SubElement(parent, name, {k: v for k, v in attrs.items() if v})
+    el = ET.SubElement(parent, name, {k: xml_safe(v) for k, v in attrs.items() if v})
     if text is not None:
-        el.text = text
+        el.text = xml_safe(text)
     return el
 
 

@@ -29,7 +29,7 @@ from ..danish import format_danish_date
 from ..models import STATUS_LABELS, STATUSES
 from ..query import MAX_PER_PAGE, MAX_QUERY_LENGTH, MAX_WINDOW, interpret_query, parse_query
 from ..search import BadRequest, IndexNotFound, SearchRequest, status_label
-from . import feed, search_index
+from . import external_url, feed, search_index
 
 bp = Blueprint("pages", __name__)
 
@@ -53,8 +53,8 @@ class SearchLinks:
     @staticmethod
     def _url(args: MultiDict, endpoint: str = "pages.search", external: bool = False) -> str:
         pairs = [(k, v) for k in PARAMS for v in args.getlist(k)]
-        base = url_for(endpoint, _external=external)
-        return base + ("?" + urlencode(pairs) if pairs else "")
+        url = url_for(endpoint) + ("?" + urlencode(pairs) if pairs else "")
+        return external_url(url) if external else url
 
     def _changed(self, keep_page: bool = False, **changes: str | None) -> MultiDict:
         args = MultiDict(self.args)
@@ -417,7 +417,7 @@ def atom_feed():
         html_url=links.twin(
             "pages.search", external=True, page=None, per_page=None, sort="date_desc"
         ),
-        item_url=lambda hit: url_for("pages.item", item_id=hit["id"], _external=True),
+        item_url=lambda hit: external_url(url_for("pages.item", item_id=hit["id"])),
         generated=datetime.now(UTC),
     )
     return Response(body, mimetype="application/atom+xml")

@@ -46,28 +46,10 @@ from whoosh.analysis import (
 
 from .casenumbers import CaseNumber
 from .compounds import MIN_WORD, split_compound
-from .danish import fold_danish
+from .danish import DANISH_STOP_WORDS, HYPHENS, WORD_PATTERN, fold_danish
 
-# The Snowball stop list for Danish (https://snowballstem.org/algorithms/danish/stop.txt);
-# snowballstemmer ships the stemmers only.
-DANISH_STOP_WORDS = frozenset(
-    """
-    og i jeg det at en den til er som på de med han af for ikke der var mig sig men et
-    har om vi min havde ham hun nu over da fra du ud sin dem os op man hans hvor eller
-    hvad skal selv her alle vil blev kunne ind når være dog noget ville jo deres efter
-    ned skulle denne end dette mit også under have dig anden hende mine alt meget sit
-    sine vor mod disse hvis din nogle hos blive mange ad bliver hendes været thi jer
-    sådan
-    """.split()
-)
-
-# A word: letters and digits, a decimal or thousands separator between digits ("9,8",
-# "3.354"), hyphens between such parts ("SAG-2025-01103", "SOSU-uddannelserne").
-_PART = r"[^\W_]+(?:(?<=\d)[.,]\d+)*"
-_HYPHENS = "-\u2010\u2011"  # hyphen-minus, hyphen, non-breaking hyphen
-WORD_PATTERN = re.compile(rf"{_PART}(?:[{_HYPHENS}]{_PART})*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_HYPHEN_RE = re.compile(f"[{_HYPHENS}]")
+_HYPHEN_RE = re.compile(f"[{HYPHENS}]")
 
 
 def word_parts(word: str) -> list[tuple[int, int]]:

@@ -1,7 +1,8 @@
-"""Danish as people type it: letters spelled out, dates in words, case numbers loosely.
+"""Danish as people type it: what a word is, the stop words, letters spelled out,
+dates in words, case numbers loosely.
 
-Pure functions, shared by the analysis (index and query time), the query parser and
-the pages.
+Pure functions and data, shared by the analysis (index and query time), the query
+parser and the pages.
 """
 
 from __future__ import annotations
@@ -10,7 +11,20 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from whoosh.lang.stopwords import stoplists
+
 from .casenumbers import DISTINCT_PATTERN, LABEL_PATTERN, NUMBER_PATTERN, CaseNumber
+
+# A word: letters and digits, a decimal or thousands separator between digits ("9,8",
+# "3.354"), hyphens between such parts ("SAG-2025-01103", "SOSU-uddannelserne").
+_PART = r"[^\W_]+(?:(?<=\d)[.,]\d+)*"
+HYPHENS = "-\u2010\u2011"  # hyphen-minus, hyphen, non-breaking hyphen
+WORD_PATTERN = re.compile(rf"{_PART}(?:[{HYPHENS}]{_PART})*")
+
+# The Snowball stop list for Danish (https://snowballstem.org/algorithms/danish/stop.txt),
+# as Whoosh ships it (a table of data, the only thing taken from Whoosh outside the
+# engine): what the analysis leaves out, and what interpret_query does not count as words.
+DANISH_STOP_WORDS: frozenset[str] = stoplists["da"]
 
 MONTHS = {
     "januar": 1,

@@ -1,7 +1,6 @@
-"""What a person asked for: the search parameters, checked, and the query string, parsed.
+"""What a person asked for: the search parameters, checked, and the search box, read.
 
-Two halves, both part of the search core (the web and the CLI reach them through
-searchapp.search):
+The engine-neutral front of the search core (no engine is imported here):
 
 - `SearchRequest.from_params` turns query-string parameters into one frozen, valid
   object, or raises `BadRequest` with a sentence naming the parameter. Caps and
@@ -9,27 +8,36 @@ searchapp.search):
 - `interpret_query` reads what the search box says beyond words: a date written in
   Danish ("april 2025", "3. februar 2025", "11-04-2025") is taken out of the words and
   becomes a date filter, and a case number ("sag 2025-01103") is noted.
-- `parse_query` turns the text of the search box into a Whoosh query: words (all of
-  them must match), "quoted phrases", OR, NOT / a leading minus, a trailing * for a
-  prefix, and Danish field prefixes (titel:, beslutning:, udvalg:, sag: ...). A plain
-  word is looked for in the title, the text and, with a low boost, among the parts of
-  compounds, so "reform" finds "ældrereformen" below the items saying "reform".
-  Whatever the parser cannot take becomes a plain search for the words in it: a query
-  string never makes an error.
+- `parse_query` reads the words into the project's query tree (querytree.py; the syntax
+  is queryparser.py's): words (all of them must match), "quoted phrases", OR, NOT / a
+  leading minus, a trailing * for a prefix, ^N, and Danish field prefixes (titel:,
+  beslutning:, udvalg:, sag: ...). A plain word is looked for in the title, the text
+  and, with a low boost, among the parts of compounds, so "reform" finds
+  "ældrereformen" below the items saying "reform". Whatever the syntax cannot take
+  becomes a plain search for the words in it: a query string never makes an error.
 """
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
-from .analysis import WORD_PATTERN, DanishAnalyzer, terms
+from . import querytree as qt
 from .casenumbers import DISTINCT_PATTERN, NUMBER_PATTERN, CaseNumber
-from .danish import CASE_LABEL, display_case, extract_case, extract_dates, fold_danish
+from .danish import (
+    CASE_LABEL,
+    DANISH_STOP_WORDS,
+    WORD_PATTERN,
+    display_case,
+    extract_case,
+    extract_dates,
+    fold_danish,
+)
 from .models import STATUS_LABELS, STATUSES
+from .queryparser import OPERATOR_WORDS, QuerySyntaxError, Syntax, parse, parse_plain
+from .querytree import COMPOUND_FIELDS, DEFAULT_FIELDS, TEXT_FIELDS
 
 # --- Limits ----------------------------------------------------------------------------
 
@@ -231,17 +239,7 @@ class SearchRequest:
 
 # --- The query string --------------------------------------------------------------------
 
-# Fields a plain word searches (the title is boosted in the schema), and the fields a
-# prefix may name: Danish names for people, the schema's names for programs.
-DEFAULT_FIELDS = ("title", "text")
-# The parts of compounds are searched too, for less, so that a part found inside a
-# compound ranks below the word itself, inflected or not. They have fields of their
-# own, the title's (boosted like the title) and the text's: a word searched in the
-# title or text is also searched among the parts there, titel:reform included.
-COMPOUND_FIELDS = {"title": "title_compound", "text": "compound"}
-COMPOUND_BOOST = 0.3
-TEXT_FIELDS = ("title", "text", "background", "recommendation", "presentation",
-               "attachments", "decision")  # fmt: skip
+# The fields a field prefix may name: Danish names for people, the schema's for programs.
 FIELD_NAMES = {
     "titel": "title",
     "baggrund": "background",
@@ -263,13 +261,10 @@ PSEUDO_FIELDS = {
     "aar": "year",
     "year": "year",
 }
-# Where a field name or a prefix may start: at the start of a word, or right after the
-# minus that excludes it ("-titel:reform", "-udvalg:kkr"), not inside a hyphenated word.
-_WORD_START = r"(?:(?<![\w-])|(?<=^-)|(?<=[\s(]-))"
-EXACT_PHRASE_BOOST = 2.0  # a phrase as written outranks the same phrase inflected
-MIN_PREFIX = 2  # "a*" would expand to half the dictionary
+# The parts of compounds are searched too, for less, so that a part found inside a
+# compound ranks below the word itself, inflected or not (querytree.COMPOUND_FIELDS).
+COMPOUND_BOOST = 0.3
 
-_OPERATOR_WORDS = {"AND", "OR", "NOT", "OG", "ELLER", "IKKE"}
 # "sag 2025-01103", "sagsnr. 2025-01103", "SAG-2025-01103": a case number, as sag:...
 _CASE_IN_QUERY = re.compile(
     rf"(?<![\w:-])(?:{CASE_LABEL}(?P<num>{NUMBER_PATTERN})|(?P<distinct>{DISTINCT_PATTERN}))"
@@ -282,13 +277,20 @@ def _as_case_prefix(m: re.Match) -> str:
     return f"sag:{m['num'] or CaseNumber.parse(m['distinct']).digits}"
 
 
-@dataclass
+@dataclass(frozen=True)
 class ParsedQuery:
-    """A Whoosh query and how it came about."""
+    """The search box read as a query tree, and how.
 
-    query: object  # whoosh.query.Query
-    fallback: bool = False  # the parser could not take the text: plain words instead
-    notes: list[str] = field(default_factory=list)
+    `tree` is None when the box holds nothing to search. `plain` is the tree of its
+    plain words, which an engine searches instead when `tree` turns out to ask for
+    nothing it can look up (every word of it a stop word, say: "((og" -> "og").
+    `fallback`: the syntax could not be read, so `tree` is the plain words already;
+    `notes` say why."""
+
+    tree: qt.Node | None
+    plain: qt.Node | None = None
+    fallback: bool = False
+    notes: tuple[str, ...] = ()
 
 
 def _fold(text: str) -> str:
@@ -319,226 +321,53 @@ def committee_values(text: str, committees: Iterable[str]) -> list[str]:
     return exact or sorted(c for c in committees if wanted in _fold(c))
 
 
-def _parser(schema, committees: Iterable[str]):
-    """A MultifieldParser for the Danish query language. Built per query: it is
-    cheap, and `udvalg:` needs the committees of the generation being searched."""
-    from whoosh import query as wq
-    from whoosh.qparser import (
-        BoostPlugin,
-        FieldAliasPlugin,
-        FieldsPlugin,
-        GroupPlugin,
-        OperatorsPlugin,
-        PhrasePlugin,
-        Plugin,
-        PrefixPlugin,
-        PseudoFieldPlugin,
-        syntax,
-    )
-    from whoosh.qparser.taggers import RegexTagger
+def _filter_values(committees: list[str]):
+    def values(kind: str, text: str) -> list[str]:
+        if kind == "committee":
+            return committee_values(text, committees)
+        if kind == "status":
+            return status_values(text)
+        if kind == "year":
+            return [text.strip()] if _YEAR.fullmatch(text.strip()) else []
+        digits = case_digits_of(text)
+        return [digits] if digits else []
 
-    committees = list(committees)
-    names = sorted(set(FIELD_NAMES) | set(PSEUDO_FIELDS), key=len, reverse=True)
-
-    class Fields(FieldsPlugin):
-        """Only our field names (any case), and only at the start of a word."""
-
-        class FieldnameTagger(RegexTagger):
-            def create(self, parser, match):
-                return syntax.FieldnameNode(match.group("text").lower(), match.group(0))
-
-    class Phrases(PhrasePlugin):
-        """A phrase in the text field is also looked for as written (the `exact`
-        field: no stemming, stop words kept), and that counts for more."""
-
-        class PhraseNode(PhrasePlugin.PhraseNode):
-            def query(self, parser):
-                fieldname = self.fieldname or parser.fieldname
-                if fieldname in COMPOUND_FIELDS.values():
-                    return wq.NullQuery  # a phrase is of words, not of compound parts
-                q = super().query(parser)
-                if fieldname != "text":
-                    return q
-                exact = copy.copy(self)
-                exact.fieldname = "exact"
-                eq = PhrasePlugin.PhraseNode.query(exact, parser)
-                eq.boost = (eq.boost or 1.0) * EXACT_PHRASE_BOOST
-                return wq.Or([q, eq])
-
-        class PhraseTagger(RegexTagger):
-            def create(self, parser, match):
-                slop = int(match.group("slop")) if match.group("slop") else 1
-                return Phrases.PhraseNode(match.group("text"), match.start("text"), slop)
-
-        def taggers(self, parser):
-            return [(self.PhraseTagger(self.expr), 0)]
-
-    class Prefixes(PrefixPlugin):
-        expr = (
-            rf"{_WORD_START}(?P<text>[^\s*\"()^:-][^\s*\"()^:]{{{MIN_PREFIX - 1},}})"
-            r"[*](?=\s|$|\))"
-        )
-
-    class CompoundParts(Plugin):
-        """A word or prefix given a field (titel:reform, tekst:reform) is also looked
-        for among that field's compound parts, as a plain word is (MultifieldPlugin,
-        which runs next, does that for words without a field)."""
-
-        def filters(self, parser):
-            return [(self.do_parts, 105)]
-
-        def do_parts(self, parser, group):
-            for i, node in enumerate(group):
-                if isinstance(node, syntax.GroupNode):
-                    group[i] = self.do_parts(parser, node)
-                elif (
-                    isinstance(node, syntax.WordNode | PrefixPlugin.PrefixNode)
-                    and COMPOUND_FIELDS.get(node.fieldname) in parser.schema
-                ):
-                    part = copy.copy(node)
-                    part.set_fieldname(COMPOUND_FIELDS[node.fieldname], override=True)
-                    part.set_boost(COMPOUND_BOOST)
-                    group[i] = syntax.OrGroup([node, part])
-            return group
-
-    class Fixed(syntax.SyntaxNode):
-        """A node standing for a query made here (a pseudo field's filter)."""
-
-        has_fieldname = False
-        has_text = False
-        has_boost = False
-
-        def __init__(self, q):
-            self.q = q
-
-        def r(self):
-            return f"Fixed {self.q!r}"
-
-        def query(self, parser):
-            return self.q
-
-    nothing = wq.Term("id", "\uffff")  # matches no item (NullQuery would vanish in And)
-
-    def texts_of(node) -> list[str]:
-        if node.has_text:
-            return [node.text]
-        if isinstance(node, syntax.GroupNode):
-            return [t for child in node for t in texts_of(child)]
-        return []
-
-    def pseudo(kind):
-        def transform(node):
-            texts = texts_of(node)
-            if not texts:
-                return None
-            terms = []
-            for text in texts:
-                if kind == "committee":
-                    terms += [wq.Term("committee", c) for c in committee_values(text, committees)]
-                elif kind == "status":
-                    terms += [wq.Term("status", s) for s in status_values(text)]
-                elif kind == "year":
-                    year = text.strip()
-                    terms += [wq.Term("year", year)] if _YEAR.fullmatch(year) else []
-                else:
-                    digits = case_digits_of(text)
-                    terms += [wq.Term("case_digits", digits)] if digits else []
-            return Fixed(wq.Or(terms) if terms else nothing)
-
-        return transform
-
-    parser = _multifield_parser(schema)
-    parser.add_plugins([
-        Fields(expr=rf"{_WORD_START}(?P<text>(?i:{'|'.join(map(re.escape, names))})):"),
-        FieldAliasPlugin({real: [n for n, r in FIELD_NAMES.items() if r == real and n != real]
-                          for real in TEXT_FIELDS}),
-        PseudoFieldPlugin({name: pseudo(kind) for name, kind in PSEUDO_FIELDS.items()}),
-        CompoundParts(),
-        Prefixes(),
-        Phrases(),
-        GroupPlugin(),
-        OperatorsPlugin(
-            And=r"(?<=\s)(?:AND|OG)(?=\s)",
-            Or=r"(?<=\s)(?:OR|ELLER)(?=\s)",
-            Not=r"(^|(?<=[\s(]))(?:(?:NOT|IKKE)(?=\s)|-(?=[^\s\-]))",
-            AndNot=None,
-            AndMaybe=None,
-            Require=None,
-        ),
-        BoostPlugin(),
-    ])  # fmt: skip
-    return parser
+    return values
 
 
-def _has_error(q) -> bool:
-    if getattr(q, "error", None):
-        return True
-    return any(_has_error(child) for child in q.children())
-
-
-def _with_case_digits(q):
-    """A word that is a case number ("2025-01103") also finds the item of that case,
-    whether or not the number is in its text."""
-    from whoosh import query as wq
-
-    def visit(node):
-        if isinstance(node, wq.Term) and node.fieldname == "text":
-            number = CaseNumber.parse(str(node.text))
-            if number:
-                return wq.Or([node, wq.Term("case_digits", number.digits, boost=node.boost)])
-        return node
-
-    return q.accept(visit)
-
-
-def _multifield_parser(schema):
-    """A parser without syntax that looks for a plain word in the title, the text and
-    (boosted low) their compound parts: the base of both parsers here. An index made
-    before the compound fields existed is searched in the title and text only."""
-    from whoosh.qparser import MultifieldParser
-
-    parts = [COMPOUND_FIELDS[f] for f in DEFAULT_FIELDS if COMPOUND_FIELDS[f] in schema]
-    return MultifieldParser(
-        [*DEFAULT_FIELDS, *parts],
-        schema,
-        fieldboosts=dict.fromkeys(parts, COMPOUND_BOOST),
-        plugins=[],
+def _syntax(committees: Iterable[str]) -> Syntax:
+    """The language of the search box. `udvalg:` needs the committees of the index
+    being searched."""
+    return Syntax(
+        field_names=FIELD_NAMES,
+        filter_names=PSEUDO_FIELDS,
+        filter_values=_filter_values(list(committees)),
+        default_fields={
+            **dict.fromkeys(DEFAULT_FIELDS, 1.0),
+            **{COMPOUND_FIELDS[f]: COMPOUND_BOOST for f in DEFAULT_FIELDS},
+        },
+        compound_fields=COMPOUND_FIELDS,
+        compound_boost=COMPOUND_BOOST,
     )
 
 
-def plain_query(text: str, schema):
+def plain_query(text: str) -> qt.Node | None:
     """All the words of `text`, each in the title, the text or the compound parts: what
     any query string falls back to. None when it has no words."""
     words = WORD_PATTERN.findall(text)
-    if not words:
-        return None
-    q = _multifield_parser(schema).parse(" ".join(words))
-    return _with_case_digits(q)
+    return parse_plain(words, _syntax(())) if words else None
 
 
-def parse_query(text: str, schema, committees: Iterable[str] = ()) -> ParsedQuery:
-    """The Whoosh query for the text of the search box. Never raises."""
-    from whoosh import query as wq
-
+def parse_query(text: str, committees: Iterable[str] = ()) -> ParsedQuery:
+    """The query tree of the text of the search box (see queryparser.py for the
+    syntax). Never raises: text the syntax cannot take is searched as its words."""
     text = _CASE_IN_QUERY.sub(_as_case_prefix, text)
     try:
-        q = _parser(schema, committees).parse(text)
-        if _has_error(q):
-            raise ValueError("the parser marked part of the query as an error")
-        q = _with_case_digits(q)
-        if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
-            # Nothing the parser could use ("((((budget", "title:(a OR b)"): if plain
-            # words are left, search those.
-            plain = plain_query(text, schema)
-            if plain is not None and not isinstance(plain, type(wq.NullQuery)):
-                return ParsedQuery(plain, fallback=True, notes=["no query left after parsing"])
-        return ParsedQuery(q)
-    except Exception as exc:  # noqa: BLE001 - any failure means: search the words
-        try:
-            q = plain_query(text, schema)
-        except Exception:  # noqa: BLE001
-            q = None
-        return ParsedQuery(q or wq.NullQuery, fallback=True, notes=[f"{type(exc).__name__}"])
+        tree = parse(text, _syntax(committees))
+    except (QuerySyntaxError, RecursionError) as exc:
+        reason = str(exc) if isinstance(exc, QuerySyntaxError) else "nested too deeply"
+        return ParsedQuery(plain_query(text), fallback=True, notes=(reason,))
+    return ParsedQuery(tree, plain=plain_query(text))
 
 
 # --- Dates and case numbers typed in the search box -----------------------------------------
@@ -566,13 +395,17 @@ class QueryReading:
         return self.date_from is not None
 
 
-_ANALYZER = DanishAnalyzer()  # the text's: which words of a query are searched
+_STOPS = DANISH_STOP_WORDS | {fold_danish(w) for w in DANISH_STOP_WORDS}
 
 
 def _has_words(text: str) -> bool:
-    """Whether `text` still asks for something: a word that is no stop word, or a
-    quoted phrase (which is also looked for as written, stop words and all)."""
-    return '"' in text or bool(terms(_ANALYZER, text, mode="query"))
+    """Whether `text` still asks for something: a word that is no stop word nor a
+    single letter (what the analysis leaves out of a query), or a quoted phrase (which
+    is also looked for as written, stop words and all)."""
+    return '"' in text or any(
+        w.lower() not in _STOPS and (len(w) > 1 or w.isdigit())
+        for w in WORD_PATTERN.findall(text)
+    )
 
 
 def _named_case(text: str) -> str | None:
@@ -629,7 +462,7 @@ def query_words(text: str) -> list[re.Match]:
     for m in WORD_PATTERN.finditer(text):
         word = m.group()
         after = text[m.end() : m.end() + 1]
-        if word in _OPERATOR_WORDS or after in (":", "*"):
+        if word in OPERATOR_WORDS or after in (":", "*"):
             continue
         if _PSEUDO_BEFORE.search(text[: m.start()]) or word.isdigit():
             continue

@@ -48,8 +48,6 @@ from .execute import Generation, Hits, run_query
 from .index import IndexHandle, IndexNotFound
 from .models import STATUS_LABELS, STATUSES, AgendaItem
 from .query import (
-    COMPOUND_FIELDS,
-    TEXT_FIELDS,
     BadRequest,
     QueryReading,
     SearchRequest,
@@ -59,6 +57,8 @@ from .query import (
     plain_query,
     query_words,
 )
+from .querytree import COMPOUND_FIELDS, TEXT_FIELDS
+from .whoosh_engine.compile import compile_query, to_whoosh
 
 __all__ = [
     "BadRequest",
@@ -600,13 +600,13 @@ def _plan(request: SearchRequest, searcher, columns: _Columns, read_dates: bool 
         reading = QueryReading(request.q, case=reading.case)
     if not reading.words:
         return _make_plan(None, request, reading, False)
-    parsed = parse_query(reading.words, searcher.schema, columns.committees)
+    parsed = to_whoosh(parse_query(reading.words, columns.committees), searcher.schema)
     return _make_plan(parsed.query, request, reading, parsed.fallback)
 
 
 def _fallback_plan(request: SearchRequest, searcher, plan: _Plan) -> _Plan:
     """Plain words, for a parsed query Whoosh could not run."""
-    words = plain_query(plan.reading.words, searcher.schema) or wq.NullQuery
+    words = compile_query(plain_query(plan.reading.words), searcher.schema)
     return _make_plan(words, request, plan.reading, True)
 
 

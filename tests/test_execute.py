@@ -1,6 +1,9 @@
 """The array executor against Whoosh itself: for every kind of query the search box
-makes, the same documents and the same scores as Whoosh's own search, on one segment
-and on several segments with deleted documents (what an incremental reindex leaves)."""
+makes (words, phrases, prefixes, fields, OR and NOT, boosts, the udvalg:/status:/sag:/år:
+filters, bare case numbers, and whatever the syntax strategy puts together), the same
+documents, the same scores and the same order, ties included, as Whoosh's own search,
+on one segment and on several segments with deleted documents (what an incremental
+reindex leaves)."""
 
 from __future__ import annotations
 
@@ -11,12 +14,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import make_items
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_query_tree import SYNTAX
 from whoosh import query as wq
 
 from searchapp.execute import Generation, run_query
 from searchapp.index import build_index, open_readonly
 from searchapp.query import parse_query
 from searchapp.schema import item_to_document
+from searchapp.search import _top
+from searchapp.whoosh_engine.compile import to_whoosh
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "text"
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
@@ -24,7 +32,23 @@ SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
 def _whoosh(searcher, q) -> dict[int, float]:
     results = searcher.search(q, limit=None)
-    return {hit.docnum: hit.score for hit in results}
+    return {hit.docnum: hit.score for hit in results}  # in Whoosh's order: best first
+
+
+def _assert_same_order(expected: dict[int, float], got: dict[int, float], text: str):
+    """Our ranking (search._top: by score, ties by docnum) is Whoosh's. Two documents
+    may only trade places where their scores differ in the last bits of a float."""
+    ours = _top(np.asarray(sorted(got), dtype=np.int64), _dense(got), None).tolist()
+    theirs = list(expected)
+    for i, (a, b) in enumerate(zip(ours, theirs, strict=True)):
+        if a != b:
+            assert expected[a] == pytest.approx(expected[b], rel=1e-9), (text, i, a, b)
+
+
+def _dense(scores: dict[int, float]) -> np.ndarray:
+    out = np.zeros(max(scores, default=0) + 1)
+    out[list(scores)] = list(scores.values())
+    return out
 
 
 def _ours(searcher, q, generation) -> dict[int, float]:
@@ -33,12 +57,13 @@ def _ours(searcher, q, generation) -> dict[int, float]:
 
 
 def _assert_same(searcher, generation, text: str):
-    q = parse_query(text, searcher.schema, ["KKR Hovedstaden", "KKR Sjælland"]).query
+    q = to_whoosh(parse_query(text, ["KKR Hovedstaden", "KKR Sjælland"]), searcher.schema).query
     expected = _whoosh(searcher, q)
     got = _ours(searcher, q, generation)
     assert set(got) == set(expected), f"{text!r} -> {q}"
     for doc, score in expected.items():
         assert got[doc] == pytest.approx(score, rel=1e-6, abs=1e-9), f"{text!r} doc {doc}"
+    _assert_same_order(expected, got, text)
 
 
 def _queries(texts: list[str], n: int, seed: int) -> list[str]:
@@ -50,7 +75,7 @@ def _queries(texts: list[str], n: int, seed: int) -> list[str]:
         text = rnd.choice(texts)
         run = re.findall(r"[^\W\d_]+", text)
         start = rnd.randrange(max(1, len(run) - 4))
-        kind = rnd.randrange(9)
+        kind = rnd.randrange(15)
         w1, w2, w3 = (rnd.choice(words) for _ in range(3))
         if kind == 0:
             out.append(w1)
@@ -68,8 +93,24 @@ def _queries(texts: list[str], n: int, seed: int) -> list[str]:
             out.append(f"titel:{w1} {w2}")
         elif kind == 7:
             out.append(f"{w1[:4]}* {w2}")
-        else:
+        elif kind == 8:
             out.append('"' + " ".join(run[start : start + 3]) + '"~3 ' + w1)
+        elif kind == 9:  # boosts, on a word, a phrase, a field, a group
+            out.append(rnd.choice([f"{w1}^2 {w2}", f'"{w1} {w2}"^3 OR {w3}',
+                                   f"titel:{w1}^0.5 {w2}", f"({w1} OR {w2})^4 {w3}"]))
+        elif kind == 10:  # the committee filter, alone, with words, excluded
+            out.append(rnd.choice(["udvalg:hovedstaden", f"udvalg:kkr {w1}",
+                                   f"{w1} -udvalg:sjælland", 'udvalg:"KKR Sjælland"']))
+        elif kind == 11:  # the status filter
+            out.append(rnd.choice(["status:godkendt", f"{w1} status:efterretning",
+                                   f"{w1} -status:afvist", "status:(udsat OR drøftet)"]))
+        elif kind == 12:  # case numbers: the filter, typed with "sag", and bare
+            out.append(rnd.choice(["sag:2025-01103", "SAG-2025-01103", "2025-01103",
+                                   f"sag 2025-01103 {w1}", "2021-00777 OR 2025-00420"]))
+        elif kind == 13:  # the year filter
+            out.append(rnd.choice(["år:2025", f"{w1} år:2021", "aar:2024 OR år:2025"]))
+        else:  # words that tie: the same few words in every item
+            out.append(rnd.choice(["kkr", "sager", "godkendt", "kommunerne"]))
     return out
 
 
@@ -152,3 +193,14 @@ def test_real_minutes(tmp_path):
         generation = Generation(searcher.reader())
         for text in _queries([i.text for i in items], 400, seed=3):
             _assert_same(searcher, generation, text)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(q=st.lists(st.sampled_from(SYNTAX), max_size=8).map(" ".join))
+def test_the_syntax_strategy(index_root, q):
+    """Whatever the syntax strategy of test_query_tree.py puts together."""
+    from searchapp.index import open_index
+
+    ix = open_index(index_root)
+    with ix.searcher() as searcher:
+        _assert_same(searcher, Generation(searcher.reader()), q)

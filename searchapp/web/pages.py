@@ -29,6 +29,7 @@ from ..danish import format_danish_date
 from ..models import STATUS_LABELS, STATUSES
 from ..query import MAX_PER_PAGE, MAX_QUERY_LENGTH, MAX_WINDOW, interpret_query, parse_query
 from ..search import BadRequest, IndexNotFound, SearchRequest, status_label
+from ..whoosh_engine.compile import to_whoosh
 from . import external_url, feed, search_index
 
 bp = Blueprint("pages", __name__)
@@ -122,7 +123,7 @@ class Highlighter:
         if not words.strip():
             return cls()
         with search_index().searcher() as searcher:
-            parsed = parse_query(words, searcher.schema)
+            parsed = to_whoosh(parse_query(words), searcher.schema)
             terms = search_core.highlight_words(parsed.query, searcher.reader())
             return cls(frozenset(terms), searcher.schema["text"].analyzer)
 

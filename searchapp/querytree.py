@@ -1,0 +1,121 @@
+"""The search core's own query language: a small tree that says what to look for, in
+which field and how much it counts, and nothing about how an engine finds it.
+
+`query.parse_query` makes it from the search box; an engine turns it into its own
+query (the Whoosh engine: whoosh_engine/compile.py; an OpenSearch engine would make
+`bool` / `match` / `match_phrase` / `prefix` / `terms` of it, docs/architecture.md).
+
+Leaves hold the text as typed: the engine analyses it with the field's analyzer (so
+"Ældrereformen" is the term "aeldrereform" in the Whoosh engine, a stop word may leave
+nothing to look for, and a word that analyses to several terms needs all of them).
+
+Fields are the index's searchable fields (`TEXT_FIELDS`, plus the compound parts of the
+title and the text); the filters (`Filter`) name the facet fields. A boost multiplies
+the score of what it is on; groups keep their own boost, leaves theirs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+__all__ = [
+    "COMPOUND_FIELDS",
+    "DEFAULT_FIELDS",
+    "FILTER_FIELDS",
+    "TEXT_FIELDS",
+    "And",
+    "Filter",
+    "Node",
+    "Not",
+    "Or",
+    "Phrase",
+    "Prefix",
+    "Term",
+    "leaves",
+]
+
+# The text of an item, whole and by section; what a field prefix may name.
+TEXT_FIELDS = ("title", "text", "background", "recommendation", "presentation",
+               "attachments", "decision")  # fmt: skip
+# What a word without a field prefix is looked for in.
+DEFAULT_FIELDS = ("title", "text")
+# The parts of the closed compounds of the title and of the text, each a field of its
+# own, searched for less (query.COMPOUND_BOOST): "reform" finds "ældrereformen" below the
+# items saying "reform".
+COMPOUND_FIELDS = {"title": "title_compound", "text": "compound"}
+# What a filter may name: the facets, and the case numbers (by CaseNumber.digits).
+FILTER_FIELDS = ("committee", "status", "year", "case")
+
+
+@dataclass(frozen=True)
+class Term:
+    """A word, as typed, looked for in one field."""
+
+    field: str
+    text: str
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Prefix:
+    """Every term of the field that starts with `text` (as typed: "ældre*")."""
+
+    field: str
+    text: str
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Words in this order, each at most `slop` positions after the one before."""
+
+    field: str
+    text: str  # the words as typed, between the quotes
+    slop: int = 1
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Items whose `field` (one of FILTER_FIELDS) has one of `values`; no values:
+    nothing matches (an unknown committee finds nothing, not everything)."""
+
+    field: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class And:
+    children: tuple[Node, ...]
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Or:
+    children: tuple[Node, ...]
+    boost: float = 1.0
+
+
+@dataclass(frozen=True)
+class Not:
+    """Everything but what `child` matches; inside an And: those without it."""
+
+    child: Node
+
+
+Node = Term | Prefix | Phrase | Filter | And | Or | Not
+
+
+def leaves(node: Node | None, *, negated: bool = False) -> Iterator[tuple[Node, bool]]:
+    """Every leaf of the tree with whether it is under a Not (what a query excludes is
+    not marked in a snippet, nor corrected)."""
+    if node is None:
+        return
+    if isinstance(node, Not):
+        yield from leaves(node.child, negated=True)
+    elif isinstance(node, And | Or):
+        for child in node.children:
+            yield from leaves(child, negated=negated)
+    else:
+        yield node, negated

@@ -1,0 +1,1 @@
+"""The Whoosh engine (see docs/architecture.md)."""

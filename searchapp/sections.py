@@ -56,7 +56,8 @@ _add("other", "lovgrundlag", "retsgrundlag", "lovgivning", "lovgrundlag og kompe
      "borgmesterens afdelings påtegning", "påtegning", "planforhold", "planmæssige forhold",
      "juridiske forhold", "juridisk vurdering", "organisering", "implementering",
      "ansøgning", "forslag", "begrundelse", "bemærkninger", "status",
-     "deltog ikke i behandlingen")  # fmt: skip
+     "deltog ikke i behandlingen", "følgende deltog ikke i behandlingen af punktet",
+     "følgende deltog ikke i behandlingen af sagen", "fraværende")  # fmt: skip
 
 # Decision headings that name the body and the date: "Beslutning i Byrådet den
 # 20-06-2013", "Beslutning Økonomiudvalget den 12-05-2020", "Sundheds- og

@@ -43,7 +43,7 @@ class Reader:
 
 
 _READERS: dict[str, Reader] = {}
-_READER_MODULES = ("ingest",)  # modules whose import registers readers
+_READER_MODULES = ("ingest", "exports")  # modules whose import registers readers
 
 
 def register(reader: Reader) -> Reader:
@@ -52,12 +52,12 @@ def register(reader: Reader) -> Reader:
 
 
 def readers() -> list[Reader]:
-    if not _READERS:
-        # Imported here, not at the top: the reader modules import this one.
-        import importlib
+    # Imported here, not at the top: the reader modules import this one. Every module
+    # is imported, whichever registered first (ingest is imported by whoever reads).
+    import importlib
 
-        for name in _READER_MODULES:
-            importlib.import_module(f"{__package__}.{name}")
+    for name in _READER_MODULES:
+        importlib.import_module(f"{__package__}.{name}")
     return sorted(_READERS.values(), key=lambda r: r.priority)
 
 

@@ -19,6 +19,12 @@ from .sections import section_kind
 # "Committee | DD-MM-YYYY": the date follows the line's last "|" (see _running_header).
 _HEADER_DATE_RE = re.compile(r"\s*(?P<d>\d{2})-(?P<m>\d{2})-(?P<y>\d{4})\s*")
 _PAGE_RE = re.compile(r"^\s*(SIDE|Side|side)\s*(?:\|\s*)?\d+(\s*(af|/)\s*\d+)?\s*$")
+# A footer that says the page after other words: "Teknik- og Miljøudvalget, 20-06-2025
+# Side 2 af 4". The words before are short, and the page number is the line's end.
+_PAGE_AT_END_RE = re.compile(
+    r"(?P<before>.{0,100}?)(?:\s{2,}|\t|\s[-–|]\s)(?:side|page)\s*\d+\s*(?:af|of|/)\s*\d+\s*",
+    re.I,
+)
 _WORD_RE = re.compile(r"[^\W\d_][\w’'-]*", re.UNICODE)
 
 
@@ -52,6 +58,7 @@ def strip_running_headers(lines: list[Line]) -> tuple[list[Line], MeetingHeader]
     repeats at the top or bottom of most pages (a generic running header/footer)."""
     committees: Counter[tuple[str, str]] = Counter()
     kept: list[Line] = []
+    footers: list[str] = []
     for line in lines:
         # A header's pieces may share a printed line: "KKR Sjælland | 12-09-2024" at the
         # left, "SIDE | 1" at the right, joined by a tab at extraction.
@@ -60,7 +67,11 @@ def strip_running_headers(lines: list[Line]) -> tuple[list[Line], MeetingHeader]
             found = _running_header(piece)
             if found:
                 committees[found] += 1
-            elif not _PAGE_RE.match(piece):
+            elif _PAGE_RE.match(piece):
+                continue
+            elif len(piece) < 140 and (at_end := _PAGE_AT_END_RE.fullmatch(piece)):
+                footers.append(at_end["before"].strip())
+            else:
                 pieces.append(piece)
         if not pieces:
             continue
@@ -70,7 +81,7 @@ def strip_running_headers(lines: list[Line]) -> tuple[list[Line], MeetingHeader]
             else replace(line, text="\t".join(pieces))
         )
     kept, running = _drop_repeated_edges(kept)
-    header = MeetingHeader(running=running)
+    header = MeetingHeader(running=list(dict.fromkeys(running + [f for f in footers if f])))
     if committees:
         (header.committee, header.meeting_date), _ = committees.most_common(1)[0]
     return kept, header
@@ -100,28 +111,28 @@ _HEADER_DEPTH = 6
 _FOOTER_DEPTH = 4
 
 
-def _edge_keys(lines: list[Line], idx: list[int]) -> list[tuple[int, tuple]]:
-    """(line index, key) for the lines near the top and bottom of one page. The key
-    is the line's shape and where it sits: its distance from the page top in points
-    when the PDF says (a running header sits at the same height on every page), else
-    its rank from the top or bottom."""
-    keys = []
+def _edge_keys(lines: list[Line], idx: list[int]) -> tuple[list, list]:
+    """(line index, key) for the lines near the top and, apart, the bottom of one page,
+    outermost first. The key is the line's shape and where it sits: its distance from
+    the page top in points when the PDF says (a running header sits at the same height
+    on every page), else its rank from the top or bottom."""
     positioned = lines[idx[0]].top >= 0
-    # Without positions (text extractions) only the very first and last line of a page
-    # can be told apart from text that merely recurs, like a "Beslutning" label.
-    top, bottom = (idx[:_HEADER_DEPTH], idx[-_FOOTER_DEPTH:]) if positioned else (idx[:1], idx[-1:])
-    for rank, i in enumerate(top):
+    top, bottom = [], []
+    for rank, i in enumerate(idx[:_HEADER_DEPTH]):
         where = ("y", round(lines[i].top / 4)) if positioned else ("top", rank)
-        keys.append((i, (_shape(lines[i].text), where)))
-    for rank, i in enumerate(reversed(bottom)):
+        top.append((i, (_shape(lines[i].text), where)))
+    for rank, i in enumerate(reversed(idx[-_FOOTER_DEPTH:])):
         where = ("y", round(lines[i].top / 4)) if positioned else ("bottom", rank)
-        keys.append((i, (_shape(lines[i].text), where)))
-    return [(i, key) for i, key in keys if section_kind(lines[i].text) is None]
+        bottom.append((i, (_shape(lines[i].text), where)))
+    return top, bottom
 
 
 def _drop_repeated_edges(lines: list[Line]) -> tuple[list[Line], list[str]]:
     """Lines that repeat, in the same place, at the top or bottom of at least half the
-    pages (and of three): a running header or footer of any system."""
+    pages (and of three): a running header or footer of any system. Without positions
+    (text extractions) a header is the run of such lines from the page's edge inward,
+    so a "Beslutning" label that recurs third on many pages stays; a section name never
+    counts as a header."""
     pages: dict[int, list[int]] = {}
     for i, line in enumerate(lines):
         if line.text.strip():
@@ -130,15 +141,25 @@ def _drop_repeated_edges(lines: list[Line]) -> tuple[list[Line], list[str]]:
         return lines, []
     per_page = {page: _edge_keys(lines, idx) for page, idx in pages.items()}
     seen: Counter[tuple] = Counter()
-    for keys in per_page.values():
-        for key in {key for _, key in keys}:
+    for top, bottom in per_page.values():
+        for key in {key for _, key in top + bottom}:
             seen[key] += 1
     positioned = any(line.top >= 0 for line in lines)
     needed = max(3, len(pages) * (0.5 if positioned else 0.6))
-    repeated = {k for k, n in seen.items() if n >= needed and len(k[0]) < 100}
-    if not repeated:
+
+    def repeated(i: int, key: tuple) -> bool:
+        return seen[key] >= needed and len(key[0]) < 100 and not section_kind(lines[i].text)
+
+    drop = set()
+    for top, bottom in per_page.values():
+        for edge in (top, bottom):
+            for i, key in edge:
+                if repeated(i, key):
+                    drop.add(i)
+                elif not positioned:
+                    break  # the header ends at the first line that is not one
+    if not drop:
         return lines, []
-    drop = {i for keys in per_page.values() for i, key in keys if key in repeated}
     running = list(dict.fromkeys(lines[i].text.strip() for i in sorted(drop)))
     return [line for i, line in enumerate(lines) if i not in drop], running
 

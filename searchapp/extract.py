@@ -207,7 +207,45 @@ def extract_text(path: Path) -> list[Line]:
 
 
 def lines_from_text(text: str) -> list[Line]:
-    """Rebuild printed lines and pages from a raw text extraction.
+    """Printed lines and pages from a text extraction: the raw extractions of KL's
+    minutes (see `_lines_from_kkr_extraction`), or plain text as pdftotext writes it:
+    pages split by form feeds, a blank line between paragraphs."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\f" in text or not _alternates_with_empty_lines(text):
+        return _lines_from_plain_text(text)
+    return _lines_from_kkr_extraction(text)
+
+
+def _alternates_with_empty_lines(text: str) -> bool:
+    """KL's extractions follow every printed line with an empty line."""
+    rows = text.split("\n")
+    filled = [i for i, row in enumerate(rows[:-1]) if row.strip()]
+    if len(filled) < 4:
+        return True
+    followed = sum(1 for i in filled if rows[i + 1] == "")
+    return followed >= 0.8 * len(filled)
+
+
+def _lines_from_plain_text(text: str) -> list[Line]:
+    lines: list[Line] = []
+    text = fix_unmapped_glyphs(text)
+    for page, content in enumerate(text.split("\f"), 1):
+        first = True
+        for raw in content.split("\n"):
+            stripped = raw.strip()
+            if not stripped:
+                if lines and lines[-1].text:
+                    lines.append(Line("", page))
+                continue
+            lines.append(Line(stripped, page, page_start=first))
+            first = False
+    while lines and not lines[-1].text:
+        lines.pop()
+    return lines
+
+
+def _lines_from_kkr_extraction(text: str) -> list[Line]:
+    """Rebuild printed lines and pages from a raw text extraction of KL's minutes.
 
     Empty lines only separate printed lines; a line of spaces is a printed blank line;
     a line that begins with exactly one space before text starts a page; running
@@ -217,7 +255,7 @@ def lines_from_text(text: str) -> list[Line]:
     page = 1
     in_header = False
     next_is_start = True
-    text = fix_unmapped_glyphs(text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = fix_unmapped_glyphs(text)
     for raw in text.split("\n"):
         if raw == "":
             continue

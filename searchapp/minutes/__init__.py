@@ -24,6 +24,7 @@ from ..parse import parse_lines
 from .frontpage import MeetingFacts, read_front_page
 from .headings import body_font, closed_title, find_headings
 from .items import (
+    GROUP_RE,
     DraftItem,
     LabelStyle,
     attachment_titles,
@@ -48,11 +49,6 @@ class Fallbacks:
     committee: str = ""
     meeting_date: str = ""
     municipality: str = ""
-
-
-_GROUP_RE = re.compile(
-    r"^(?P<open>åbent?|lukket|lukkede)\s+(?:referat|dagsorden|punkter|møde|del|sager)$", re.I
-)
 
 
 def parse_minutes(cleaned: CleanText, source: str, fallbacks: Fallbacks) -> Meeting:
@@ -145,7 +141,7 @@ def _closed_group_start(lines: list[Line], headings) -> int | None:
     (eDoc prints an empty "Lukket referat" group right before item 1)."""
     first = headings[0].index
     for i in range(first + 1, len(lines)):
-        m = _GROUP_RE.match(lines[i].text.strip())
+        m = GROUP_RE.match(lines[i].text.strip())
         if m and m["open"].lower().startswith("lukke"):
             return i
     return None

@@ -104,14 +104,17 @@ def read_front_page(lines: list[Line], running: list[str], until: int) -> Meetin
         if not facts.committee:
             facts.committee = _body_name(text)
         found = find_date(text)
-        if found and not facts.meeting_date and len(text) < 90:
+        if not found or len(text) >= 90:
+            continue
+        if not facts.meeting_date:
             facts.meeting_date = found.iso
+        if found.iso == facts.meeting_date:
             facts.meeting_time = facts.meeting_time or find_time(text)
+            # eDoc: "tirsdag den 4. december 2012, kl. 13:00" / "i Mødecenter C, ..."
             nxt = texts[i + 1] if i + 1 < len(texts) else ""
-            if not facts.place and re.match(r"^(?:i|på)\s+\S", nxt) and len(nxt) < 100:
-                facts.place = nxt[2:].strip() if nxt.startswith("i ") else nxt[3:].strip()
-        elif found and facts.meeting_date == found.iso and not facts.meeting_time:
-            facts.meeting_time = find_time(text)
+            place = re.match(r"^(?:i|på)\s+(?P<place>\S.{0,100})$", nxt)
+            if not facts.place and place:
+                facts.place = place["place"].strip()
     # 4. The running header: "Sundheds- og Forebyggelsesudvalget", "Dato: 04.12.2012".
     for text in running:
         if not facts.committee:

@@ -96,8 +96,15 @@ def _all_caps(text: str) -> bool:
     return len(letters) >= 6 and all(c.isupper() for c in letters)
 
 
+# "Åbent referat" / "Lukket referat": a group of items, not a section of the one before.
+GROUP_RE = re.compile(
+    r"^(?P<open>åbent?|lukket|lukkede)\s+(?:referat|dagsorden|punkter|møde|del|sager)$", re.I
+)
+
+
 def read_item(lines: list[Line], heading: Heading, end: int, labels: LabelStyle) -> DraftItem:
-    """The item whose heading is lines[heading.index], running to lines[end]."""
+    """The item whose heading is lines[heading.index], running to lines[end] or to a
+    group heading ("Lukket referat") before it."""
     first = lines[heading.index]
     draft = DraftItem(heading, [heading.title] if heading.title else [], [first.page])
     i = heading.index + 1
@@ -128,6 +135,8 @@ def read_item(lines: list[Line], heading: Heading, end: int, labels: LabelStyle)
     lead = DraftSection("", "other")
     for line in lines[i:end]:
         text = line.text.strip()
+        if GROUP_RE.match(text):
+            break
         if text:
             draft.pages.append(line.page)
         if not text:

@@ -34,12 +34,13 @@ EXPECTED = {
         "Social- og Sundhedsudvalget", "2025-06-03", "15:00", "Mødelokale 2 på Nordby Rådhus",
         "edoc",
         [
-            ("1", "Meddelelser", "2025-10211", "noted", False, ["other", "decision"]),
+            # The decision is followed by who did not take part (the list empty here).
+            ("1", "Meddelelser", "2025-10211", "noted", False, ["other", "decision", "other"]),
             ("2", "Kvalitetsstandard for hjemmepleje 2026", "2025-10388", "recommended", False,
              ["summary", "presentation", "economy", "recommendation", "attachments",
-              "decision"]),
+              "decision", "other"]),
             ("3", "Evaluering af forebyggende hjemmebesøg", "2024-99120", "noted", False,
-             ["summary", "recommendation", "decision"]),
+             ["summary", "recommendation", "decision", "other"]),
             ("4", "Personalesag", "2025-10999", "unknown", True, []),
         ],
     ),
@@ -116,8 +117,11 @@ def test_edoc_decision_heading_and_document_number():
     item = parse_file(SAMPLES / "nordby-social-og-sundhedsudvalget-2025-06-03.pdf").items[1]
     assert item.document_number == "2025-120044"
     names = [s.name for s in item.sections]
-    assert names[-1] == "Social- og Sundhedsudvalgets beslutning den 03.06.2025 Punkt 2"
-    assert item.decision.startswith("Indstilles til godkendelse")
+    assert names[-2:] == [
+        "Social- og Sundhedsudvalgets beslutning den 03.06.2025 Punkt 2",
+        "Følgende deltog ikke i behandlingen af punktet",
+    ]
+    assert item.decision == "Indstilles til godkendelse"
     assert item.attachments == ["Udkast til kvalitetsstandard 2026"]
     # The running header ("Referat", "Dato: 03.06.2025", "Side 4") is not text.
     assert "Dato: 03.06.2025" not in item.text

@@ -10,7 +10,11 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from .mirror import ATTACHMENTS_DIR, MEETINGS_DIR, site_folder_name
 
 ENV_VAR = "SEARCHAPP_CONFIG"
 DEFAULT_FILE = "config.toml"
@@ -18,6 +22,40 @@ DEFAULT_FILE = "config.toml"
 
 class ConfigError(Exception):
     """The config file is missing, unreadable or wrong; the message says where."""
+
+
+@dataclass(frozen=True)
+class Site:
+    """A municipality's agenda-publishing site to mirror (`[[sites]]` in the config)."""
+
+    url: str  # "https://dagsordener.greve.dk", without a trailing slash
+    municipality: str  # "Greve Kommune": the meetings' JSON does not name it
+    groups: tuple[str, ...] = ()  # committee groups to fetch; empty: every group
+    since: date | None = None  # meetings from this day on; None: all
+    attachments: bool = True  # also mirror each item's bilag PDFs
+    folder: Path = Path()  # this site's folder in the mirror
+
+    @property
+    def meetings_folder(self) -> Path:
+        """The source folder reindex reads: one JSON file per meeting."""
+        return self.folder / MEETINGS_DIR
+
+    @property
+    def attachments_folder(self) -> Path:
+        return self.folder / ATTACHMENTS_DIR
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """How `searchapp fetch` treats the sites (`[fetch]`)."""
+
+    folder: Path = Path("mirror")
+    delay: float = 1.0  # seconds between two requests
+    timeout: float = 30.0  # seconds of silence before a request counts as failed
+    retries: int = 3  # further attempts after a 5xx, a timeout or a broken download
+    retry_wait: float = 2.0  # seconds before the first retry, doubled for each next one
+    max_bytes: int = 50 * 1024 * 1024  # per file
+    contact: str = ""  # an address for the site's admins, sent in the User-Agent
 
 
 @dataclass(frozen=True)
@@ -43,6 +81,10 @@ class Config:
     # [limits]: requests per client address, in Flask-Limiter's notation; "" for none.
     rate_limit_api: str = "10 per second; 120 per minute"
     rate_limit_pages: str = "10 per second; 120 per minute"
+    # Publishing sites to mirror; each site's meetings folder is also in `sources`
+    # (with its municipality in `municipalities`), so a site is configured once.
+    sites: tuple[Site, ...] = ()
+    fetch: FetchSettings = field(default_factory=FetchSettings)
 
 
 # section -> key -> (type, default). Types are checked, unknown keys refused.
@@ -62,6 +104,27 @@ _SCHEMA: dict[str, dict[str, tuple[type, object]]] = {
         "api": (str, "10 per second; 120 per minute"),
         "pages": (str, "10 per second; 120 per minute"),
     },
+    "fetch": {
+        "folder": (str, "mirror"),
+        "delay": (float, FetchSettings.delay),
+        "timeout": (float, FetchSettings.timeout),
+        "retries": (int, FetchSettings.retries),
+        "retry_wait": (float, FetchSettings.retry_wait),
+        "max_bytes": (int, FetchSettings.max_bytes),
+        "contact": (str, ""),
+    },
+}
+
+# Arrays of tables ([[name]]): key -> (type, default); _REQUIRED marks keys without one.
+_REQUIRED = object()
+_ARRAYS: dict[str, dict[str, tuple[type, object]]] = {
+    "sites": {
+        "url": (str, _REQUIRED),
+        "municipality": (str, _REQUIRED),
+        "groups": (list, []),
+        "since": (date, None),
+        "attachments": (bool, True),
+    },
 }
 
 # Keys that must be at least 1 (and the smallest value each may take).
@@ -72,6 +135,11 @@ _MINIMUM = {
     "reindex.workers": 1,
     "reindex.time_limit": 1,
     "reindex.memory_limit": 64,  # a worker needs about 60 MB before it reads anything
+    "fetch.delay": 0,
+    "fetch.timeout": 0.1,
+    "fetch.retries": 0,
+    "fetch.retry_wait": 0,
+    "fetch.max_bytes": 1,
 }
 
 _TYPE_NAMES = {
@@ -79,7 +147,35 @@ _TYPE_NAMES = {
     dict: "a table of strings (path = name)",
     str: "a string",
     int: "an integer",
+    float: "a number",
+    bool: "true or false",
+    date: "a date (2022-01-01)",
 }
+
+
+def _check_value(name: str, value, expected: type, where: str):
+    """The value of key `name` if it has the `expected` type, else ConfigError.
+    A date may also be written as a "YYYY-MM-DD" string; an integer is a number."""
+    if expected is date and isinstance(value, str):
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    if expected is bool:
+        ok = isinstance(value, bool)
+    elif expected is float:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+    elif expected is date:
+        ok = type(value) is date  # a TOML date-time is not a day
+    else:
+        ok = isinstance(value, expected) and not isinstance(value, bool)
+    if expected is list:
+        ok = ok and all(isinstance(v, str) for v in value)
+    if expected is dict:
+        ok = ok and all(isinstance(v, str) and v.strip() for v in value.values())
+    if not ok:
+        raise ConfigError(f"{where}'{name}' must be {_TYPE_NAMES[expected]}, got {value!r}")
+    return value
 
 
 def find_config_file(explicit: str | os.PathLike | None = None) -> Path:
@@ -108,25 +204,21 @@ def config_from_dict(raw: dict, base: Path, file: Path | None = None) -> Config:
     where = f"{file}: " if file else ""
     values: dict[str, dict[str, object]] = {}
     for section, content in raw.items():
+        if section in _ARRAYS:
+            continue
         if section not in _SCHEMA:
-            known = ", ".join(f"[{s}]" for s in _SCHEMA)
+            known = ", ".join([f"[{s}]" for s in _SCHEMA] + [f"[[{s}]]" for s in _ARRAYS])
             raise ConfigError(f"{where}unknown section [{section}] (known: {known})")
         if not isinstance(content, dict):
             raise ConfigError(f"{where}'{section}' must be a section [{section}]")
+        checked = {}
         for key, value in content.items():
             name = f"{section}.{key}"
             if key not in _SCHEMA[section]:
                 known = ", ".join(_SCHEMA[section])
                 raise ConfigError(f"{where}unknown key '{name}' (known in [{section}]: {known})")
-            expected = _SCHEMA[section][key][0]
-            ok = isinstance(value, expected) and not isinstance(value, bool)
-            if expected is list:
-                ok = ok and all(isinstance(v, str) for v in value)
-            if expected is dict:
-                ok = ok and all(isinstance(v, str) and v.strip() for v in value.values())
-            if not ok:
-                raise ConfigError(f"{where}'{name}' must be {_TYPE_NAMES[expected]}, got {value!r}")
-        values[section] = content
+            checked[key] = _check_value(name, value, _SCHEMA[section][key][0], where)
+        values[section] = checked
 
     def get(section: str, key: str):
         return values.get(section, {}).get(key, _SCHEMA[section][key][1])
@@ -144,11 +236,31 @@ def config_from_dict(raw: dict, base: Path, file: Path | None = None) -> Config:
             f"{where}'server.public_url' must be an http(s) address like "
             f"'https://moeder.example.dk/', got {public_url!r}"
         )
+    fetch = FetchSettings(
+        folder=base / get("fetch", "folder"),
+        delay=float(get("fetch", "delay")),
+        timeout=float(get("fetch", "timeout")),
+        retries=get("fetch", "retries"),
+        retry_wait=float(get("fetch", "retry_wait")),
+        max_bytes=get("fetch", "max_bytes"),
+        contact=get("fetch", "contact").strip(),
+    )
+    sites = _sites(raw.get("sites", []), fetch.folder, where)
+    sources = [(base / p) for p in get("sources", "paths")]
+    municipalities = {base / p: name.strip() for p, name in get("sources", "municipality").items()}
+    for source in sources if sites else ():
+        if source == fetch.folder or source in fetch.folder.parents:
+            raise ConfigError(
+                f"{where}'sources.paths' holds {source}, which contains the fetch folder "
+                f"{fetch.folder}: its attachments would be read as minutes. Each site's "
+                "meetings are a source already; list only other folders."
+            )
+    for site in sites:
+        sources.append(site.meetings_folder)
+        municipalities[site.meetings_folder] = site.municipality
     return Config(
-        sources=[(base / p) for p in get("sources", "paths")],
-        municipalities={
-            base / p: name.strip() for p, name in get("sources", "municipality").items()
-        },
+        sources=sources,
+        municipalities=municipalities,
         index_path=base / get("index", "path"),
         host=get("server", "host"),
         port=port,
@@ -162,7 +274,62 @@ def config_from_dict(raw: dict, base: Path, file: Path | None = None) -> Config:
         trusted_proxies=get("server", "trusted_proxies"),
         rate_limit_api=get("limits", "api").strip(),
         rate_limit_pages=get("limits", "pages").strip(),
+        sites=tuple(sites),
+        fetch=fetch,
     )
+
+
+def _sites(raw_sites, mirror: Path, where: str) -> list[Site]:
+    """The [[sites]] tables, checked like the sections: unknown keys refused, each
+    problem named with the key and the site's number (1 for the first)."""
+    schema = _ARRAYS["sites"]
+    if not isinstance(raw_sites, list) or not all(isinstance(t, dict) for t in raw_sites):
+        raise ConfigError(f"{where}'sites' must be tables [[sites]], one per site")
+    sites: list[Site] = []
+    folders: dict[str, str] = {}
+    for number, table in enumerate(raw_sites, start=1):
+        at = f"{where}[[sites]] number {number}: "
+        values = {}
+        for key, value in table.items():
+            if key not in schema:
+                known = ", ".join(schema)
+                raise ConfigError(f"{at}unknown key 'sites.{key}' (known in [[sites]]: {known})")
+            values[key] = _check_value(f"sites.{key}", value, schema[key][0], at)
+        for key, (_, default) in schema.items():
+            if key not in values:
+                if default is _REQUIRED:
+                    raise ConfigError(f"{at}'sites.{key}' is missing")
+                values[key] = default
+        url = values["url"].strip().rstrip("/")
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(
+                f"{at}'sites.url' must be the site's address, like "
+                f'"https://dagsordener.greve.dk", got {values["url"]!r}'
+            )
+        if parts.query or parts.fragment:
+            raise ConfigError(f"{at}'sites.url' must not have a query or fragment: {url!r}")
+        municipality = values["municipality"].strip()
+        if not municipality:
+            raise ConfigError(f"{at}'sites.municipality' must name the municipality")
+        groups = tuple(g.strip() for g in values["groups"] if g.strip())
+        if values["groups"] and not groups:
+            raise ConfigError(f"{at}'sites.groups' must name at least one committee group")
+        name = site_folder_name(url)
+        if name in folders:
+            raise ConfigError(f"{at}'sites.url' {url!r} is already the site {folders[name]!r}")
+        folders[name] = url
+        sites.append(
+            Site(
+                url=url,
+                municipality=municipality,
+                groups=groups,
+                since=values["since"],
+                attachments=values["attachments"],
+                folder=mirror / name,
+            )
+        )
+    return sites
 
 
 def municipality_for(path: Path, municipalities: dict[Path, str]) -> str:

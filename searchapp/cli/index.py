@@ -10,7 +10,16 @@ from pathlib import Path
 
 import click
 
-from ..index import IndexProblem, Progress, ReindexReport, index_stats, reindex
+from ..config import Config
+from ..index import (
+    IndexNotFound,
+    IndexProblem,
+    Progress,
+    ReindexReport,
+    index_stats,
+    read_manifest,
+    reindex,
+)
 from ..safetext import printable
 from ..workers import Limits
 from . import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, config_option, get_config
@@ -142,33 +151,78 @@ def format_report(report: ReindexReport) -> str:
     return "\n".join(lines)
 
 
+def sources_to_index(config: Config) -> tuple[list[Path], list[str]]:
+    """The config's sources less the sites not fetched yet, and a note for each. A
+    site's folder appears with its first fetch; a missing one that the index holds
+    files from stays in, so reindex refuses as for any missing source (a mirror that
+    vanished must not empty the index)."""
+    missing = {s.meetings_folder: s for s in config.sites if not s.meetings_folder.exists()}
+    if not missing:
+        return list(config.sources), []
+    try:
+        indexed = [Path(p) for p in read_manifest(config.index_path).get("files", {})]
+    except IndexNotFound:
+        indexed = []
+    sources, notes = [], []
+    for source in config.sources:
+        site = missing.get(source)
+        if site and not any(source in p.parents for p in indexed):
+            notes.append(f"{site.url} is not fetched yet; run `searchapp fetch`")
+            continue
+        sources.append(source)
+    return sources, notes
+
+
 @click.command("reindex")
 @click.option("--full", is_flag=True, help="Rebuild from scratch, re-reading every file.")
 @click.option("--wait", is_flag=True, help="Wait for a running reindex instead of stopping.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only failures (for cron).")
+@click.option(
+    "--fetch",
+    "fetch_first",
+    is_flag=True,
+    help="First fetch new minutes from the publishing sites ([[sites]]).",
+)
 @config_option
-def reindex_command(full: bool, wait: bool, quiet: bool, config_file: str | None):
+def reindex_command(
+    full: bool, wait: bool, quiet: bool, fetch_first: bool, config_file: str | None
+):
     """Build or update the search index from the source files in the config.
 
     Only new, changed and previously failed files are read; the items of removed files
     are taken out. The new index replaces the one in use in a single step at the end:
     searches keep working meanwhile, and an interrupted reindex changes nothing.
 
-    Exit status: 0 all files indexed; 1 some files failed (everything else is indexed);
-    2 configuration error, index folder not writable, or another reindex running
-    (nothing changed); 130 interrupted with Ctrl-C (nothing changed).
+    With --fetch, `searchapp fetch` runs first (see its help); the reindex follows
+    even when some meetings failed to download, and reads what was mirrored.
+
+    Exit status: 0 all files indexed; 1 some files failed (everything else is indexed),
+    or with --fetch some downloads failed; 2 configuration error, index folder not
+    writable, or another reindex (or fetch) running (nothing changed); 130 interrupted
+    with Ctrl-C (nothing changed).
 
     \b
     Example:
         searchapp reindex
         searchapp reindex --full --config /etc/searchapp/config.toml
-        searchapp reindex --quiet --wait     # nightly, from cron
+        searchapp reindex --fetch --quiet --wait     # nightly, from cron
     """
     config = get_config(config_file)
+    fetched = EXIT_OK
+    if fetch_first:
+        from .fetch import run_fetch
+
+        fetched = run_fetch(config, (), wait, quiet)
+        if fetched not in (EXIT_OK, EXIT_PARTIAL):
+            raise SystemExit(fetched)
+    sources, notes = sources_to_index(config)
+    if not quiet:
+        for note in notes:
+            click.echo(f"Note: {note}")
     reporter = _Reporter(quiet, tty=sys.stdout.isatty())
     try:
         report = reindex(
-            config.sources,
+            sources,
             config.index_path,
             full=full,
             wait=wait,
@@ -191,7 +245,7 @@ def reindex_command(full: bool, wait: bool, quiet: bool, config_file: str | None
     elif report.failed:
         for path, reason in report.failed:
             click.echo(f"failed: {_show(path)}: {printable(reason)}", err=True)
-    raise SystemExit(EXIT_PARTIAL if report.failed else EXIT_OK)
+    raise SystemExit(EXIT_PARTIAL if report.failed or fetched == EXIT_PARTIAL else EXIT_OK)
 
 
 def _human_size(n: int) -> str:

@@ -24,6 +24,7 @@ import json
 import os
 import re
 import tempfile
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,7 +38,15 @@ LOCK_FILE = ".fetch.lock"
 TMP_PREFIX = ".tmp-"
 STATE_VERSION = 1
 
-_UNSAFE = re.compile(r"[\x00-\x1f/\\:*?\"<>|]+")
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
+_UNPRINTABLE = ("Cc", "Cf", "Cs", "Zl", "Zp")
+
+
+def _safe(text: str, replacement: str, limit: int) -> str:
+    """A part of a file name from a site's text: no path separators, no characters
+    Windows shares refuse, no control or bidirectional-formatting characters."""
+    text = "".join(c for c in text if unicodedata.category(c) not in _UNPRINTABLE)
+    return _UNSAFE.sub(replacement, text).strip(". ")[:limit].strip(". ")
 
 
 def site_folder_name(url: str) -> str:
@@ -55,13 +64,12 @@ def site_folder_name(url: str) -> str:
 
 def meeting_file_name(committee: str, day: str, meeting_id: str) -> str:
     """ "Økonomiudvalget_2023-05-08_<id>.json": readable in a listing, unique by id."""
-    committee = _UNSAFE.sub(" ", committee).strip(". ")[:80] or "Udvalg"
-    safe_id = _UNSAFE.sub("_", meeting_id).strip(". ")
-    return f"{committee}_{day or 'ukendt-dato'}_{safe_id}.json"
+    committee = _safe(committee, " ", 80) or "Udvalg"
+    return f"{committee}_{day or 'ukendt-dato'}_{_safe(meeting_id, '_', 100) or 'id'}.json"
 
 
 def attachment_file_name(attachment_id: str) -> str:
-    return _UNSAFE.sub("_", attachment_id).strip(". ") + ".pdf"
+    return (_safe(attachment_id, "_", 100) or "bilag") + ".pdf"
 
 
 def attachment_file(meeting_file: Path, attachment_id: str) -> Path | None:

@@ -442,6 +442,20 @@ def test_site_option_and_usage_errors(project, site):
     assert result.exit_code == 2 and "no [[sites]]" in result.output
 
 
+def test_names_from_the_site_are_made_safe(project, site):
+    """A committee name is the site's text: it names a file and fills log lines, so
+    no path separator, control or bidirectional character gets through."""
+    meeting = json.loads(FEBRUARY.read_text())
+    meeting["Udvalg"] |= {"Id": "hostile", "Navn": "../Øk/onomi\x1b[31m\u202eudvalget"}
+    site.set_meeting(json.dumps(meeting).encode())
+    result = fetch()
+    assert result.exit_code == 0, result.output
+    names = list(mirrored(project))
+    assert f"Øk onomi[31mudvalget_2024-02-05_{FEBRUARY_ID}.json" in names
+    assert "\x1b" not in result.output and "\u202e" not in result.output
+    assert "../Øk/onomi\\x1b[31m\\u202eudvalget 2024-02-05: new" in result.output
+
+
 # --- the mirror on disk -----------------------------------------------------------------
 
 

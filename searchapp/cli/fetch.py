@@ -9,6 +9,7 @@ import click
 from ..config import Config
 from ..fetch import FetchEvent, FetchReport, fetch_sites
 from ..mirror import MirrorLocked
+from ..safetext import printable
 from . import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, config_option, get_config
 from .index import EXIT_INTERRUPTED, _count, _show
 from .index import _Reporter as _IndexReporter
@@ -16,7 +17,8 @@ from .index import _Reporter as _IndexReporter
 
 class _Reporter(_IndexReporter):
     """A progress bar per site on a terminal; under cron one line per meeting that
-    was new, changed or failed (unchanged ones are silent); nothing with --quiet."""
+    was new, changed or failed (unchanged ones are silent); nothing with --quiet.
+    Names and reasons come from the sites: printed escaped (safetext.printable)."""
 
     def _bar(self, event: FetchEvent) -> None:
         from tqdm import tqdm
@@ -29,9 +31,11 @@ class _Reporter(_IndexReporter):
         elif event.stage == "meeting" and self.bar is not None:
             self.bar.update(1)
             if event.outcome == "failed" or event.error:
-                tqdm.write(f"failed: {event.name}: {event.error}", file=sys.stderr)
+                tqdm.write(
+                    f"failed: {printable(event.name)}: {printable(event.error)}", file=sys.stderr
+                )
         elif event.message:
-            tqdm.write(event.message, file=sys.stderr)
+            tqdm.write(printable(event.message), file=sys.stderr)
 
     def _log(self, event: FetchEvent) -> None:
         if event.stage == "site":
@@ -45,9 +49,12 @@ class _Reporter(_IndexReporter):
                 outcome += f", {_count(event.attachments, 'attachment')}"
             if event.error:
                 outcome += f": {event.error}" if event.outcome == "failed" else f"; {event.error}"
-            click.echo(f"[{event.done:>{width}}/{event.total}] {event.name}: {outcome}")
+            click.echo(
+                f"[{event.done:>{width}}/{event.total}] {printable(event.name)}: "
+                + printable(outcome)
+            )
         elif event.message:
-            click.echo(event.message)
+            click.echo(printable(event.message))
 
 
 def _host(url: str) -> str:
@@ -65,7 +72,7 @@ def format_report(report: FetchReport) -> str:
         f"{_count(report.requests, 'request')} ({report.retries} retried, "
         f"{report.not_modified} not modified), {_size(report.bytes)} downloaded."
     ]
-    lines += [f"Note: {note}" for note in report.notes]
+    lines += [f"Note: {printable(note)}" for note in report.notes]
     for site in report.sites:
         lines.append(
             f"{site.url} ({site.municipality}) -> {_show(site.folder)} ({site.seconds:.1f} s)"
@@ -79,14 +86,14 @@ def format_report(report: FetchReport) -> str:
             f"  Attachments: {site.attachments_new} new, {site.attachments_changed} changed, "
             f"{site.attachments_removed} removed, {len(site.attachments_failed)} failed"
         )
-        lines += [f"  Note: {note}" for note in site.notes]
+        lines += [f"  Note: {printable(note)}" for note in site.notes]
         if site.removed:
             lines.append("  Removed (the site no longer lists them):")
-            lines += [f"    {name}" for name in site.removed]
+            lines += [f"    {printable(name)}" for name in site.removed]
         failures = site.failed + site.attachments_failed
         if failures:
             lines.append("  Failed (tried again at the next fetch; earlier copies stay):")
-            lines += [f"    {what}: {why}" for what, why in failures]
+            lines += [f"    {printable(what)}: {printable(why)}" for what, why in failures]
     return "\n".join(lines)
 
 
@@ -134,7 +141,7 @@ def run_fetch(config: Config, urls: tuple[str, ...], wait: bool, quiet: bool) ->
         click.echo(format_report(report))
     else:
         for what, why in report.failures:
-            click.echo(f"failed: {what}: {why}", err=True)
+            click.echo(f"failed: {printable(what)}: {printable(why)}", err=True)
     return EXIT_OK if report.ok else EXIT_PARTIAL
 
 

@@ -551,3 +551,34 @@ def test_a_vanished_mirror_does_not_empty_the_index(project, site, monkeypatch):
     result = run("reindex")
     assert result.exit_code == 2 and "source not found" in result.output
     assert sources_to_index(config) == ([folder], [])
+
+
+def search(query: str) -> dict:
+    result = run("search", query, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_fetched_meetings_become_searchable_items(project, site):
+    """End to end: fetch and reindex, the items are found with the site's municipality;
+    the minutes replacing the agenda re-read that one meeting, decisions included."""
+    result = run("reindex", "--fetch")
+    assert result.exit_code == 0, result.output
+    assert "Files: 3 added, 0 changed, 0 unchanged, 0 removed, 0 failed" in result.output
+    assert "Items in index: 5" in result.output
+    (hit,) = search("vintertjeneste")["results"]
+    assert hit["id"] == "testrup-oekonomiudvalget-2024-02-05-2"  # the configured municipality
+    assert (hit["committee"], hit["meeting_date"], hit["status"]) == (
+        "Økonomiudvalget",
+        "2024-02-05",
+        "approved",
+    )
+    (agenda,) = search("mindreforbrug")["results"]
+    assert agenda["status"] == "unknown"  # an agenda: no decision yet
+
+    site.set_meeting(MINUTES.read_bytes())
+    result = run("reindex", "--fetch")
+    assert result.exit_code == 0, result.output
+    assert "Files: 0 added, 1 changed, 2 unchanged, 0 removed, 0 failed" in result.output
+    (minutes,) = search("mindreforbrug")["results"]
+    assert minutes["id"] == agenda["id"] and minutes["status"] == "recommended"

@@ -22,7 +22,7 @@ from ..extract import Line
 from ..models import AgendaItem, AttachmentRef, Meeting, Section, item_id
 from ..parse import parse_lines
 from .frontpage import MeetingFacts, read_front_page
-from .headings import body_font, closed_title, find_headings
+from .headings import body_font, closed_title, find_headings, headings_from_toc
 from .items import (
     GROUP_RE,
     DraftItem,
@@ -60,25 +60,30 @@ def parse_minutes(cleaned: CleanText, source: str, fallbacks: Fallbacks) -> Meet
     font = body_font(lines)
     toc = find_toc(lines)
     headings = find_headings(lines, toc.end if toc else 0, toc, font)
-    if not headings and toc:  # a contents list with no items after it: search it all
-        headings = find_headings(lines, 0, None, font)
+    if not headings and toc:
+        # Items whose headings carry no number: found by the contents' titles; else a
+        # contents list with no items after it, so search the whole document.
+        headings = headings_from_toc(lines, toc, font) or find_headings(lines, 0, None, font)
     front_end = headings[0].index if headings else len(lines)
     if toc and toc.start < front_end:
         front_end = toc.start
     facts = read_front_page(lines, cleaned.header.running, front_end)
     header = cleaned.header
-    committee = facts.committee or header.committee or fallbacks.committee
+    committee = (
+        facts.committee or header.committee or _decision_body(lines) or fallbacks.committee
+    )
     meeting_date = (
         facts.meeting_date or header.meeting_date or _decision_date(lines)
         or fallbacks.meeting_date
     )
-    if not meeting_date or not committee:
-        missing = "meeting date" if not meeting_date else "committee"
+    if not meeting_date:
         raise MinutesError(
-            f"cannot tell the committee and meeting date (no {missing} found): looked for "
+            "cannot tell the committee and meeting date (no meeting date found): looked for "
             + ", ".join(facts.looked_at)
-            + " and the file name"
+            + ", the decisions' dates and a date in the file name"
         )
+    # Items are worth finding even when no line names the committee.
+    committee = committee or UNKNOWN_COMMITTEE
     if not headings:
         raise MinutesError(
             "no agenda items found: looked for numbered item headings ('Punkt 1: Title', "
@@ -98,10 +103,13 @@ def parse_minutes(cleaned: CleanText, source: str, fallbacks: Fallbacks) -> Meet
     )
     labels = LabelStyle(lines, font)
     closed_from = _closed_group_start(lines, headings)
+    closed_in_toc = _closed_in_toc(toc)
     for k, heading in enumerate(headings):
         end = headings[k + 1].index if k + 1 < len(headings) else len(lines)
         draft = read_item(lines, heading, end, labels)
         if closed_from is not None and heading.index > closed_from:
+            draft.closed = True
+        if heading.number in closed_in_toc:
             draft.closed = True
         meeting.items.append(_finish(draft, meeting, facts))
     return meeting
@@ -133,6 +141,38 @@ def _decision_date(lines: list[Line]) -> str:
             if found:
                 return found.iso
     return ""
+
+
+UNKNOWN_COMMITTEE = "Ukendt udvalg"
+
+_DECISION_BODY_RES = (
+    re.compile(r"^beslutning\s+i\s+(?P<body>.{3,80}?)\s+(?:den|d\.)\s+\d", re.I),
+    re.compile(r"^(?P<body>.{3,80}?)s\s+beslutning\s+(?:den|d\.)\s+\d", re.I),
+)
+
+
+def _decision_body(lines: list[Line]) -> str:
+    """ "Beslutning i Økonomiudvalget den 20-06-2013" -> "Økonomiudvalget"; eDoc's
+    "Sundheds- og Forebyggelsesudvalgets beslutning den ..." -> without the "s"."""
+    for line in lines:
+        text = line.text.strip()
+        if len(text) > 140:
+            continue
+        for pattern in _DECISION_BODY_RES:
+            m = pattern.match(text)
+            if m:
+                return m["body"].strip()
+    return ""
+
+
+def _closed_in_toc(toc) -> set[str]:
+    """The numbers the contents lists under "Lukket referat" (or a like group)."""
+    if toc is None:
+        return set()
+    return {
+        e.number for e in toc.entries
+        if e.number and e.group.lower().startswith("lukke")
+    }  # fmt: skip
 
 
 def _closed_group_start(lines: list[Line], headings) -> int | None:

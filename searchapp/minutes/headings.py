@@ -22,18 +22,23 @@ from .toc import Toc, title_key
 _PATTERNS = (
     # "Punkt 2: Title", "Pkt. 2 Title", "Dagsordenspunkt 2 - Title", "Punkt 2" (title below)
     ("punkt", re.compile(
-        r"^(?:punkt|pkt\.?|dagsordenspunkt|dagsordenpunkt)\s*(?P<number>\d{1,3}[a-z]?)\b\.?"
-        r"\s*[:.\-–)]?\s*(?P<title>.*)$", re.I)),
+        r"^(?:punkt|pkt\.?|dagsordenspunkt|dagsordenpunkt|sag\s+nr\.?)\s*"
+        r"(?P<number>\d{1,3}[a-z]?)\b\.?\s*[:.\-–)]?\s*(?P<title>.*)$", re.I)),
     # "3.4. Title", "3.4 Title"
     ("sub", re.compile(r"^(?P<number>\d{1,2}\.\d{1,2})\.?\s+(?P<title>\S.*)$")),
     # "2. Title", "2) Title"
     ("dot", re.compile(r"^(?P<number>\d{1,3}[a-z]?)\s?[.)]\s*(?P<title>[^\W\d_].*)$")),
     # "2 Title" (only with the font setting it apart)
     ("bare", re.compile(r"^(?P<number>\d{1,3})\s+(?P<title>[A-ZÆØÅ\"«„].*)$")),
+    # "2." alone, the title on the lines below (only with the font setting it apart)
+    ("alone", re.compile(r"^(?P<number>\d{1,3})\s?[.:)]?(?P<title>)$")),
 )  # fmt: skip
 
 _CLOSED_TITLE_RE = re.compile(
-    r"^(?:lukket(?:\s+punkt|\s+sag)?|fortroligt?|fortrolig\s+sag)\s*(?:[:\-–]\s*|$)", re.I
+    r"^(?:lukket(?:\s+punkt|\s+sag)?|fortroligt?|fortrolig\s+sag)\s*(?:[:\-–]\s*|$)"
+    r"|[(\[](?:lukket|fortroligt?)(?:\s+punkt|\s+sag)?[)\]]$"
+    r"|\s[-–]\s+(?:lukket|fortroligt?)(?:\s+punkt|\s+sag)?$",
+    re.I,
 )
 
 
@@ -105,6 +110,18 @@ def _is_case_label(text: str) -> bool:
     return bool(_CASE_LABEL_RE.match(text))
 
 
+def _title_follows(lines: list[Line], i: int) -> bool:
+    """A number alone on its line heads an item when a title in the same type follows."""
+    nxt = _next_texts(lines, i, 1)
+    if not nxt:
+        return False
+    line, after = lines[i], nxt[0]
+    text = after.text.strip()
+    if not text[:1].isalpha() or case_number_line(text) or section_kind(text):
+        return False
+    return not line.has_font or (abs(after.size - line.size) < 0.6 and after.bold == line.bold)
+
+
 def candidates(lines: list[Line], start: int, font: BodyFont | None) -> list[Heading]:
     found = []
     for i in range(start, len(lines)):
@@ -116,11 +133,11 @@ def candidates(lines: list[Line], start: int, font: BodyFont | None) -> list[Hea
         if not matched:
             continue
         name, m = matched
+        if name == "alone" and not _title_follows(lines, i):
+            continue
         if font is not None:
             if not font.sets_apart(line) and name != "punkt":
                 continue  # a numbered list in the body text
-            if name == "bare" and not font.sets_apart(line):
-                continue
             style = (name, round(line.size), line.bold)
         else:
             if not _announces_item(lines, i):
@@ -202,5 +219,27 @@ def _title_in(title: str, toc_keys: set[str]) -> bool:
 
 
 def closed_title(title: str) -> bool:
-    """ "Lukket: Køb af landbrugsejendom", "Lukket punkt", "Fortroligt - ..."."""
-    return bool(_CLOSED_TITLE_RE.match(title))
+    """ "Lukket: Køb af landbrugsejendom", "Lukket punkt", "Fortroligt - ...",
+    "Salg af grund (Lukket)", "Salg af grund - lukket punkt"."""
+    return bool(_CLOSED_TITLE_RE.search(title))
+
+
+def headings_from_toc(lines: list[Line], toc: Toc, font: BodyFont | None) -> list[Heading]:
+    """Items without numbers in the text, found by the contents' titles: the lines after
+    the contents that begin an entry's title, set apart from the body text, in order."""
+    found: list[Heading] = []
+    i = toc.end
+    for n, entry in enumerate(toc.entries, 1):
+        key = title_key(entry.title)[:25]
+        if not key:
+            continue
+        for j in range(i, len(lines)):
+            line = lines[j]
+            if not line.text.strip() or (font is not None and not font.sets_apart(line)):
+                continue
+            if title_key(line.text).startswith(key):
+                number = entry.number or str(n)
+                found.append(Heading(j, number, line.text.strip(), "toc", ("toc", 0, False)))
+                i = j + 1
+                break
+    return found

@@ -83,6 +83,8 @@ class LabelStyle:
         set_apart = self.font is None or self.font.sets_apart(line)
         if kind and (set_apart or text.endswith(":") or caps or kind == "decision"):
             return text.rstrip(":").strip(), kind
+        if kind and self.style is None and len(text.split()) <= 6:
+            return text.rstrip(":").strip(), kind  # a document that sets no name apart
         if kind is None and self.style and (round(line.size, 1), line.bold) == self.style:
             if len(text) <= 60 and not text.endswith((".", ",")) and not case_number_line(text):
                 return text.rstrip(":").strip(), "other"
@@ -108,6 +110,15 @@ def read_item(lines: list[Line], heading: Heading, end: int, labels: LabelStyle)
     first = lines[heading.index]
     draft = DraftItem(heading, [heading.title] if heading.title else [], [first.page])
     i = heading.index + 1
+    if not draft.title_lines:
+        # "Punkt 3" or "3." alone: the title is the next line, in whatever type.
+        while i < end and not lines[i].text.strip():
+            i += 1
+        if i < end and not (case_number_line(lines[i].text.strip()) or labels.is_label(lines[i])):
+            first = lines[i]
+            draft.title_lines.append(first.text.strip())
+            draft.pages.append(first.page)
+            i += 1
     # The title's further lines: the heading's font (PDF), or up to the first blank
     # line (text) and never a case number or section name.
     while i < end:

@@ -1,0 +1,118 @@
+"""Layouts no sample has, built line by line with their fonts: numbers alone above the
+titles, items without numbers found by the contents, section names in body type,
+closed items marked after the title, no line that names the committee."""
+
+import pytest
+
+from searchapp.clean import clean
+from searchapp.extract import Line
+from searchapp.minutes import Fallbacks, MinutesError, parse_minutes
+
+BODY, BOLD, BIG = (10.0, False), (10.0, True), (13.0, True)
+
+
+def doc(pages: list[list[tuple[str, tuple[float, bool]]]]) -> list[Line]:
+    lines = []
+    for number, page in enumerate(pages, 1):
+        for k, (text, (size, bold)) in enumerate(page):
+            lines.append(Line(text, number, size, bold, top=80.0 + 14 * k, left=56.0))
+    return lines
+
+
+FRONT = [
+    ("Referat", (20.0, True)),
+    ("Børne- og Skoleudvalget", BIG),
+    ("Mødedato: 5. marts 2024", BODY),
+    ("Mødested: Rådhuset, lokale 4", BODY),
+]
+
+
+def parse(pages, **fallbacks):
+    return parse_minutes(clean(doc(pages)), "test.pdf", Fallbacks(**fallbacks))
+
+
+def test_number_alone_above_the_title():
+    meeting = parse([FRONT, [
+        ("1.", BIG), ("Godkendelse af dagsorden", BIG), ("Sagsnr.: 24/1001", BODY),
+        ("Beslutning", BOLD), ("Godkendt.", BODY),
+        ("2.", BIG), ("Skolestruktur i", BIG), ("Vestbyen", BIG), ("Sagsnr.: 24/1002", BODY),
+        ("Sagsfremstilling", BOLD), ("1. Første mulighed er at bygge nyt.", BODY),
+        ("2. Anden mulighed er at renovere.", BODY),
+        ("Beslutning", BOLD), ("Udvalget anbefaler mulighed 2.", BODY),
+    ]])  # fmt: skip
+    assert [(i.number, i.title, i.case_number, i.status) for i in meeting.items] == [
+        ("1", "Godkendelse af dagsorden", "24/1001", "approved"),
+        ("2", "Skolestruktur i Vestbyen", "24/1002", "recommended"),
+    ]
+    assert "1. Første mulighed" in meeting.items[1].presentation  # a list, not an item
+    assert (meeting.committee, meeting.meeting_date) == ("Børne- og Skoleudvalget", "2024-03-05")
+    assert meeting.place == "Rådhuset, lokale 4"
+
+
+def test_items_without_numbers_found_by_the_contents():
+    meeting = parse([FRONT, [
+        ("Indholdsfortegnelse", BIG),
+        ("Godkendelse af dagsorden..............3", BODY),
+        ("Orientering om skolernes trivselsmåling..............3", BODY),
+    ], [
+        ("Godkendelse af dagsorden", BIG), ("Beslutning", BOLD), ("Godkendt.", BODY),
+        ("Orientering om skolernes trivselsmåling", BIG), ("Resumé", BOLD),
+        ("Trivslen er steget.", BODY), ("Beslutning", BOLD), ("Taget til efterretning.", BODY),
+    ]])  # fmt: skip
+    assert [(i.number, i.title, i.status) for i in meeting.items] == [
+        ("1", "Godkendelse af dagsorden", "approved"),
+        ("2", "Orientering om skolernes trivselsmåling", "noted"),
+    ]
+
+
+def test_section_names_in_body_type_when_none_is_set_apart():
+    meeting = parse([FRONT, [
+        ("1. Budgetopfølgning", BIG), ("Sagsfremstilling", BODY),
+        ("Forbruget følger budgettet.", BODY), ("Beslutning", BODY),
+        ("Taget til efterretning.", BODY),
+    ]])  # fmt: skip
+    item = meeting.items[0]
+    assert [(s.name, s.kind) for s in item.sections] == [
+        ("Sagsfremstilling", "presentation"), ("Beslutning", "decision")
+    ]  # fmt: skip
+    assert item.status == "noted"
+
+
+@pytest.mark.parametrize(
+    "title", ["Salg af grund (Lukket)", "Salg af grund - lukket punkt", "Lukket punkt"]
+)
+def test_closed_marks(title):
+    meeting = parse([FRONT, [
+        ("1. Godkendelse af dagsorden", BIG), ("Beslutning", BOLD), ("Godkendt.", BODY),
+        (f"2. {title}", BIG), ("Beslutning", BOLD), ("Godkendt, prisen er 4 mio. kr.", BODY),
+    ]])  # fmt: skip
+    closed = meeting.items[1]
+    assert closed.closed and closed.text == title and "4 mio" not in closed.decision
+
+
+def test_closed_by_the_contents_group():
+    meeting = parse([FRONT, [
+        ("Indholdsfortegnelse", BIG), ("Åbent referat", BOLD),
+        ("1. Godkendelse af dagsorden\t3", BODY), ("Lukket referat", BOLD),
+        ("2. Personalesag\t3", BODY),
+    ], [
+        ("1. Godkendelse af dagsorden", BIG), ("Beslutning", BOLD), ("Godkendt.", BODY),
+        ("2. Personalesag", BIG), ("Beslutning", BOLD), ("Medarbejderen afskediges.", BODY),
+    ]])  # fmt: skip
+    assert [i.closed for i in meeting.items] == [False, True]
+    assert meeting.items[1].text == "Personalesag"
+
+
+def test_committee_from_the_decision_heading_or_unknown():
+    front = [("Referat", (20.0, True)), ("Tirsdag den 5. marts 2024", BODY)]
+    item = [("1. Skolestart", BIG), ("Beslutning i Børneudvalget den 05-03-2024", BOLD),
+            ("Godkendt.", BODY)]  # fmt: skip
+    assert parse([front, item]).committee == "Børneudvalget"
+    bare = [("1. Skolestart", BIG), ("Beslutning", BOLD), ("Godkendt.", BODY)]
+    meeting = parse([front, bare])
+    assert meeting.committee == "Ukendt udvalg" and len(meeting.items) == 1
+
+
+def test_no_date_anywhere_is_an_error_that_says_what_was_looked_for():
+    with pytest.raises(MinutesError, match=r"no meeting date found\): looked for"):
+        parse([[("1. Skolestart", BIG), ("Beslutning", BOLD), ("Godkendt.", BODY)]])

@@ -462,7 +462,9 @@ class LoadTest:
         marker_meeting(self.marker_off)
         self.config.write_text(
             "[sources]\npaths = " + json.dumps(sources) + "\n"
-            f'[index]\npath = "index"\n[server]\nhost = "{HOST}"\nport = {self.port}\n',
+            f'[index]\npath = "index"\n[server]\nhost = "{HOST}"\nport = {self.port}\n'
+            # 20 clients on one address: the per-address limits would answer 429.
+            '[limits]\napi = ""\npages = ""\n',
             encoding="utf-8",
         )
         self.log(f"work folder {self.work}; sources {', '.join(sources)}")

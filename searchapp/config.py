@@ -79,8 +79,8 @@ class Config:
     request_timeout: int = 10  # seconds a client may take to send its request
     trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For counts
     # [limits]: requests per client address, in Flask-Limiter's notation; "" for none.
-    rate_limit_api: str = "10 per second; 120 per minute"
-    rate_limit_pages: str = "10 per second; 120 per minute"
+    rate_limit_api: str = "10 per second; 300 per minute"
+    rate_limit_pages: str = "10 per second; 300 per minute"
     # Publishing sites to mirror; each site's meetings folder is also in `sources`
     # (with its municipality in `municipalities`), so a site is configured once.
     sites: tuple[Site, ...] = ()
@@ -101,8 +101,8 @@ _SCHEMA: dict[str, dict[str, tuple[type, object]]] = {
     },
     "reindex": {"workers": (int, None), "time_limit": (int, 120), "memory_limit": (int, 1024)},
     "limits": {
-        "api": (str, "10 per second; 120 per minute"),
-        "pages": (str, "10 per second; 120 per minute"),
+        "api": (str, "10 per second; 300 per minute"),
+        "pages": (str, "10 per second; 300 per minute"),
     },
     "fetch": {
         "folder": (str, "mirror"),

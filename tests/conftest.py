@@ -236,7 +236,9 @@ PUBLIC_URL = "https://moeder.example.dk/"  # server.public_url: the feed's links
 def make_config(index_root: Path, sources_root: Path):
     from searchapp.config import Config
 
-    return Config(sources=[sources_root], index_path=index_root, public_url=PUBLIC_URL)
+    # No rate limits: the fuzz tests send thousands of requests (test_limits.py has them).
+    return Config(sources=[sources_root], index_path=index_root, public_url=PUBLIC_URL,
+                  rate_limit_api="", rate_limit_pages="")  # fmt: skip
 
 
 @pytest.fixture

@@ -63,7 +63,9 @@ def live_server(tmp_path_factory):
         shutil.copy(pdf, sources)
     report = reindex([sources], base / "index", workers=0)
     assert report.ok and report.items_in_index > 10, report
-    app = create_app(Config(sources=[sources], index_path=base / "index"))
+    # No per-address limits: the whole module browses from one address in seconds.
+    app = create_app(Config(sources=[sources], index_path=base / "index",
+                            rate_limit_api="", rate_limit_pages=""))  # fmt: skip
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -37,14 +37,18 @@ def serve_command(host, port, threads, config_file):
         searchapp serve
         searchapp serve --host 0.0.0.0 --port 8080 --config /etc/searchapp/config.toml
     """
-    import waitress
-
-    from ..web import MAX_CONTENT_LENGTH, create_app, search_index
+    from ..config import ConfigError
+    from ..web import create_app, search_index
+    from ..web.server import make_server
 
     config = get_config(config_file)
     host = host or config.host
     port = port or config.port
-    app = create_app(config)
+    try:
+        app = create_app(config)
+    except ConfigError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(EXIT_USAGE) from None
     if not search_index(app).exists():
         click.echo(
             f"Error: no index at {config.index_path}; run `searchapp reindex` first",
@@ -52,10 +56,7 @@ def serve_command(host, port, threads, config_file):
         )
         raise SystemExit(EXIT_USAGE)
     try:
-        server = waitress.create_server(
-            app, host=host, port=port, threads=threads, ident="searchapp",
-            max_request_body_size=MAX_CONTENT_LENGTH,
-        )  # fmt: skip
+        server = make_server(app, config, host, port, threads)
     except (OSError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         click.echo(f"Error: cannot listen on {host}:{port}: {reason}", err=True)

@@ -58,12 +58,21 @@ def _config_of(config: Config | dict | None) -> tuple[Config, dict]:
     return config_from_dict(sections, base=Path(os.getcwd())), flask_settings
 
 
+class _App(Flask):
+    def make_default_options_response(self):
+        """OPTIONS: 204 and the Allow header, not an empty 200 text/html page."""
+        response = super().make_default_options_response()
+        response.status_code = 204
+        response.headers.pop("Content-Type", None)
+        return response
+
+
 def create_app(config: Config | dict | None = None) -> Flask:
     from ..search import SearchIndex
-    from . import api, errors, pages
+    from . import api, errors, limits, pages
 
     settings, flask_settings = _config_of(config)
-    app = Flask(__name__, static_folder="../static", template_folder="../templates")
+    app = _App(__name__, static_folder="../static", template_folder="../templates")
     app.config.update(
         MAX_CONTENT_LENGTH=MAX_CONTENT_LENGTH,
         SEARCHAPP=settings,
@@ -78,6 +87,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
 
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    limits.init_app(app, settings)
     return app
 
 
@@ -111,4 +121,8 @@ def external_url(url: str) -> str:
 def _security_headers(response):
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if "Cache-Control" not in response.headers:
+        # Searches and pages answer from whichever generation is current: a cache may
+        # keep them, but must ask again before reusing one. Errors are not kept.
+        response.headers["Cache-Control"] = "no-cache" if response.status_code < 400 else "no-store"
     return response

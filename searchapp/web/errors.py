@@ -23,6 +23,7 @@ _CODES = {
     405: "method_not_allowed",
     413: "request_too_large",
     414: "uri_too_long",
+    429: "too_many_requests",
     431: "request_header_fields_too_large",
     500: "internal_error",
     503: "index_unavailable",
@@ -41,6 +42,8 @@ _HTML_MESSAGES = {
     "indholdet kan være fjernet ved en ny indeksering.",
     405: "Adressen kan ikke bruges sådan.",
     413: "Forespørgslen er for stor.",
+    429: "Der er kommet mange forespørgsler fra din adresse på kort tid. Vent et øjeblik, "
+    "og prøv igen.",
     500: "Der skete en fejl hos os. Den er skrevet i loggen; prøv igen om lidt.",
     503: "Der er endnu ingen indeksering af referaterne. Prøv igen om lidt.",
 }
@@ -50,6 +53,7 @@ _TITLES = {
     404: "Siden findes ikke",
     405: "Forespørgslen kan ikke bruges",
     413: "Forespørgslen er for stor",
+    429: "For mange forespørgsler",
     500: "Der skete en fejl",
     503: "Søgningen er ikke klar endnu",
 }

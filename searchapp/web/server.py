@@ -1,0 +1,98 @@
+"""waitress, set up so that slow or broken clients cannot lock others out.
+
+waitress reads every request in full on its one I/O thread before a worker thread
+sees it, so a slow client costs a connection, not a thread. What is added here:
+
+- many connections (`server.connection_limit`, default 1000; waitress's own default
+  of 100 was taken by 100 slowloris connections), watched with poll(), not select(),
+  which cannot watch more than 1024;
+- a deadline for sending a request (`server.request_timeout`, default 10 s, from its
+  first byte to its last): a client trickling one header byte a second is cut off,
+  and a connection idle that long is closed;
+- waitress's own error answers (a malformed request line, a header section or body
+  too large) in the app's JSON error shape with its security headers, not text/plain.
+
+What it cannot do alone: refuse one address thousands of connections. The production
+set-up in docs/deploy/ puts nginx in front for that (see README, "Deploying").
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import waitress
+from waitress.channel import HTTPChannel
+from waitress.task import ErrorTask
+
+from ..config import Config
+from . import MAX_CONTENT_LENGTH, SECURITY_HEADERS
+from .errors import _CODES
+
+_MESSAGES = {
+    400: "The request is malformed: {reason}.",
+    413: "The request is too large.",
+    431: "The request's header section is too large.",
+}
+
+
+def error_body(status: int, reason: str, body: str) -> bytes:
+    code = _CODES.get(status, "bad_request")
+    detail = body.strip().rstrip(".") or reason
+    message = _MESSAGES.get(status, "{reason}.").format(reason=detail)
+    return json.dumps({"error": {"code": code, "message": message}}).encode()
+
+
+class JsonErrorTask(ErrorTask):
+    """waitress's answer to a request it could not parse, as the app would give it."""
+
+    def execute(self):
+        error = self.request.error
+        body = error_body(error.code, error.reason, error.body)
+        self.status = f"{error.code} {error.reason}"
+        self.response_headers.extend([
+            ("Content-Type", "application/json"),
+            ("Cache-Control", "no-store"),
+            *SECURITY_HEADERS.items(),
+        ])  # fmt: skip
+        self.set_close_on_finish()
+        self.content_length = len(body)
+        self.write(body)
+
+
+class GuardedChannel(HTTPChannel):
+    """One connection: JSON errors, and a deadline for sending each request."""
+
+    error_task_class = JsonErrorTask
+    request_timeout = 10.0  # set per server by make_server
+    _request_started = 0.0
+
+    def received(self, data):
+        now = time.monotonic()
+        if self.request is None:  # the first bytes of a new request
+            self._request_started = now
+        elif now - self._request_started > self.request_timeout:
+            self.will_close = True  # too slow: a slowloris, or a broken client
+            return False
+        return super().received(data)
+
+
+def make_server(app, config: Config, host: str, port: int, threads: int):
+    """A waitress server for `app` on host:port (raises OSError, ValueError)."""
+    timeout = config.request_timeout
+    channel = type("Channel", (GuardedChannel,), {"request_timeout": float(timeout)})
+    server = waitress.create_server(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="searchapp",
+        max_request_body_size=MAX_CONTENT_LENGTH,
+        connection_limit=config.connection_limit,
+        asyncore_use_poll=True,
+        channel_timeout=timeout,  # idle connections, and requests that stopped coming
+        cleanup_interval=max(1, min(30, timeout // 2)),
+        trusted_proxy=None,
+    )
+    server.channel_class = channel
+    return server

@@ -5,13 +5,11 @@
     engine.search(query, facets=True, snippets=True) -> (total, hits)
     engine.close()
 
-- ``WhooshEngine``: the project itself. build: ``searchapp.index.build_index``; search
-  with facets and snippets: ``searchapp.search.search`` on a ``SearchIndex``, exactly
-  what /api/search runs. The variants without snippets (the core's ``snippet``
-  replaced by a stub for the call) and without facets (the same query, committee and
-  date filters, scored top 20 with ``searcher.search`` and snippets made by the core's
-  ``snippet``, but no collection of every match and no counting) measure those costs
-  apart.
+- ``WhooshEngine``: the project itself. build: ``searchapp.index.build_index``; search:
+  the engine's ``search`` (``searchapp.engine.open_engine``), exactly what /api/search
+  runs; the variants without facets and without snippets are the engine's own
+  ``facets=False`` and ``snippets=False``, so those costs are measured apart without
+  touching the core.
 - ``Fts5Engine``: SQLite FTS5 through Python's sqlite3, over the same tokens: title and
   text analysed by the project's DanishAnalyzer (index mode), space-joined; the query
   words by the same analyzer (query mode). bm25() with the title weighted 3, snippet()
@@ -25,7 +23,6 @@ Every variant returns the total number of matches, as the API does.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sqlite3
 from collections import Counter
@@ -45,58 +42,38 @@ def _day(iso: str | None, default: int) -> int:
 
 class WhooshEngine:
     name = "whoosh"
+    package = "searchapp"  # the project; bench/baseline.py sets another for old code
+
+    def _import(self, module: str):
+        import importlib
+
+        return importlib.import_module(f"{self.package}.{module}")
 
     def build(self, items, path: Path) -> None:
-        from searchapp.index import build_index
-
-        build_index(items, path)
+        self._import("index").build_index(items, path)
 
     def open(self, path: Path) -> None:
-        from searchapp import search as core
-
-        self.core = core
         self.path = Path(path)
-        self.index = core.SearchIndex(self.path)
-        self.index.index  # noqa: B018 - open it now, not in the first timed search
+        self.engine = self._import("engine").open_engine(self.path)
+        self.engine.exists()  # open it now, not in the first timed search
 
     def request(self, query: dict):
         from .queries import params
 
-        return self.core.SearchRequest.from_params(params(query))
+        return self._import("query").SearchRequest.from_params(params(query))
 
     def search(self, query: dict, facets: bool = True, snippets: bool = True):
-        request = self.request(query)
-        if not facets:
-            return self._search_without_facets(request, snippets)
-        if snippets:
-            result = self.core.search(self.index, request)
-        else:
-            with _no_snippets(self.core):
-                result = self.core.search(self.index, request)
-        return result["total"], result["results"]
+        """The engine's own search, as /api/search runs it; without facets the facet
+        filters still apply but nothing is counted, without snippets none are made."""
+        result = self.engine.search(self.request(query), facets=facets, snippets=snippets)
+        return result.total, result.hits
 
-    def _search_without_facets(self, request, snippets: bool):
-        """The core's own search with facet counting switched off (the facet filters
-        still apply): what the facets cost is the difference."""
-        if snippets:
-            result = self.core.search(self.index, request, facets=False)
-        else:
-            with _no_snippets(self.core):
-                result = self.core.search(self.index, request, facets=False)
-        return result["total"], result["results"]
+    def timed_search(self, query: dict) -> dict:
+        """ms a stage of one search with facets and snippets (the engine's timings)."""
+        return self.engine.search(self.request(query), timings=True).timings
 
     def close(self) -> None:
-        self.index.close()
-
-
-@contextlib.contextmanager
-def _no_snippets(core):
-    original = core.snippet
-    core.snippet = lambda text, words, analyzer: ""
-    try:
-        yield
-    finally:
-        core.snippet = original
+        self.engine.close()
 
 
 # --- SQLite FTS5 -------------------------------------------------------------------------
@@ -111,7 +88,7 @@ class Fts5Engine:
     DB = "fts5.sqlite"
 
     def __init__(self):
-        from searchapp.analysis import DanishAnalyzer
+        from searchapp.whoosh_engine.analysis import DanishAnalyzer
 
         self.analyzer = DanishAnalyzer()
 

@@ -20,7 +20,7 @@ import random
 import re
 from collections import Counter
 
-from searchapp.analysis import DANISH_STOP_WORDS
+from searchapp.danish import DANISH_STOP_WORDS
 
 from .generate import COMMITTEES
 

@@ -199,7 +199,8 @@ def markdown(r: dict) -> str:
     st = r.get("whoosh_stages")
     if st:
         lines += ["", "## Where Whoosh's search time goes (mean ms a query, facets + snippets)",
-                  "", "The core's own functions, timed by wrapping them in the bench process:",
+                  "", "Older results: the core's functions, timed by wrapping them; newer: the "
+                  "stages the engine times itself (search(..., timings=True)):",
                   "", "| stage | ms | share |", "|---|---|---|"]  # fmt: skip
         labels = {
             "_columns": "per-generation column cache lookup",
@@ -213,7 +214,14 @@ def markdown(r: dict) -> str:
             "highlight_words": "terms to highlight",
             "_highlight_words": "terms to highlight",
             "suggest": "did-you-mean check",
-            "other": "the rest (opening the searcher, the request, dicts)",
+            # The engine's own stages (whoosh_engine/engine.py):
+            "columns": "per-generation column cache lookup",
+            "match": "plan, parse, every match and its score (execute.run_query)",
+            "facets": "facet filters and counts (numpy bincount)",
+            "order": "order: the top of the scores, or the date ranks",
+            "load": "load stored item_json of the page",
+            "snippets": "snippets (find the terms in the stored text, mark them)",
+            "other": "the rest (the searcher, terms to mark, the result)",
         }
         for name, label in labels.items():
             if name in st:

@@ -187,53 +187,23 @@ def time_queries(engines: dict, queries: list[dict], rounds: int, budget_s: floa
             "per_query": {n: dict(v) for n, v in per_query.items()}}  # fmt: skip
 
 
-# The stages of searchapp.search.search, timed by wrapping the core's own functions: the
-# leaves of its call tree (none calls another), so their times add up. A name the core
-# does not have (it is being changed) is skipped.
-STAGES = ("_columns", "_plan", "_matching", "_filter_and_count", "_ordered", "_item_of",
-          "snippet", "highlight_words", "_highlight_words", "suggest")  # fmt: skip
-
-
-@contextlib.contextmanager
-def _stage_timers(core, sink: dict):
-    originals = {}
-    for name in STAGES:
-        original = getattr(core, name, None)
-        if original is None:
-            continue
-        originals[name] = original
-
-        def timed(*args, _f=original, _n=name, **kwargs):
-            t0 = time.perf_counter()
-            try:
-                return _f(*args, **kwargs)
-            finally:
-                sink[_n] = sink.get(_n, 0.0) + (time.perf_counter() - t0) * 1000
-
-        setattr(core, name, timed)
-    try:
-        yield
-    finally:
-        for name, original in originals.items():
-            setattr(core, name, original)
-
-
 def whoosh_stages(engine, queries: list[dict], rounds: int = 2) -> dict:
-    """Mean ms per query spent in each stage of the core's search(), and the total."""
-    core = engine.core
+    """Mean ms per query spent in each stage of the engine's search, as the engine
+    times them itself (search(..., timings=True)), and the total."""
     sums: dict[str, float] = {}
     total = 0.0
     n = 0
-    with _stage_timers(core, sums):
-        for _ in range(rounds):
-            for q in queries:
-                t0 = time.perf_counter()
-                engine.search(q)
-                total += (time.perf_counter() - t0) * 1000
-                n += 1
+    for _ in range(rounds):
+        for q in queries:
+            t0 = time.perf_counter()
+            stages = engine.timed_search(q)
+            total += (time.perf_counter() - t0) * 1000
+            n += 1
+            for name, ms in stages.items():
+                sums[name] = sums.get(name, 0.0) + ms
     out = {name: value / n for name, value in sums.items()}
     out["total"] = total / n
-    # What is left: opening the searcher, the request, shaping the dicts.
+    # What is left: the request, planning outside the stages, shaping the result.
     out["other"] = out["total"] - sum(value / n for value in sums.values())
     return out
 
@@ -250,7 +220,7 @@ def profile_whoosh(engine, queries: list[dict], out_file: Path, top: int = 30) -
         pstats.Stats(profiler, stream=buffer).strip_dirs().sort_stats(key).print_stats(top)
         tables[key] = buffer.getvalue()
     out_file.write_text(
-        f"cProfile of searchapp.search.search over {len(queries)} queries (facets+snippets)\n\n"
+        f"cProfile of the engine's search over {len(queries)} queries (facets+snippets)\n\n"
         + "\n\n".join(f"== sorted by {k} ==\n{v}" for k, v in tables.items()),
         encoding="utf-8",
     )

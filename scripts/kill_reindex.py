@@ -169,7 +169,7 @@ class Reader(threading.Thread):
 
     def __init__(self, root: Path, expected: int, terms: list[str]):
         super().__init__(daemon=True)
-        from searchapp.index import IndexHandle
+        from searchapp.whoosh_engine.store import IndexHandle
 
         self.handle = IndexHandle(root)
         self.expected, self.terms = expected, terms
@@ -200,7 +200,7 @@ class Reader(threading.Thread):
 
 def _kill_once(sources, root, stage, delay, workers, limit) -> tuple[Kill, str | None]:
     """Start a reindex child, kill it at `stage` + `delay`; returns what was seen."""
-    from searchapp.index import TMP_PREFIX, current_generation, open_index
+    from searchapp.whoosh_engine.store import TMP_PREFIX, current_generation, open_index
 
     started = time.monotonic()
     child = subprocess.Popen(
@@ -275,7 +275,8 @@ def run(
 ) -> Summary:
     """Build, then kill `runs` reindexes; the figures in a Summary (see its `ok`).
     Each kill waits for a stage drawn from `stages` (or taken in turn, with `cycle`)."""
-    from searchapp.index import GEN_PREFIX, TMP_PREFIX, reindex
+    from searchapp.index import reindex
+    from searchapp.whoosh_engine.store import GEN_PREFIX, TMP_PREFIX
 
     began = time.monotonic()
     rng = random.Random(seed)

@@ -64,10 +64,6 @@ class BadRequest(Exception):
         self.message = message
         self.param = param
 
-    @property
-    def parameter(self) -> str | None:
-        return self.param
-
 
 def _invalid(param: str, message: str) -> BadRequest:
     return BadRequest("invalid_parameter", message, param)

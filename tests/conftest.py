@@ -224,10 +224,11 @@ def index_root(tmp_path_factory, items) -> Path:
 
 
 @pytest.fixture(scope="session")
-def search_index(index_root, sources_root):
-    from searchapp.search import SearchIndex
+def engine(index_root, sources_root):
+    """The search engine over the session index, with its source folders."""
+    from searchapp.engine import open_engine
 
-    return SearchIndex(index_root, [sources_root])
+    return open_engine(index_root, [sources_root])
 
 
 PUBLIC_URL = "https://moeder.example.dk/"  # server.public_url: the feed's links

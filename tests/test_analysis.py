@@ -4,7 +4,7 @@ import pickle
 
 import pytest
 
-from searchapp.analysis import (
+from searchapp.whoosh_engine.analysis import (
     DANISH_STOP_WORDS,
     CompoundAnalyzer,
     DanishAnalyzer,

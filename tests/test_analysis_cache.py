@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from searchapp.analysis import (
+from searchapp.whoosh_engine.analysis import (
     DANISH_STOP_WORDS,
     CachedAnalyzer,
     CompoundAnalyzer,

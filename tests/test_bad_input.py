@@ -24,7 +24,8 @@ from whoosh.qparser import QueryParser
 
 import searchapp.index as index_module
 from searchapp.cli import cli
-from searchapp.index import IndexHandle, index_stats, reindex
+from searchapp.index import index_stats, reindex
+from searchapp.whoosh_engine.store import IndexHandle
 
 WIDTH, HEIGHT = A4
 

@@ -8,8 +8,9 @@ import re
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from searchapp.engine import open_engine
 from searchapp.models import AgendaItem
-from searchapp.search import SearchIndex, SearchRequest, items_for_case, search
+from searchapp.query import SearchRequest
 
 
 def _item(key: str, day: str, case_number: str = "", **fields) -> AgendaItem:
@@ -44,11 +45,11 @@ def handle(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("cases")
     build_index(ITEMS, root)
-    return SearchIndex(root)
+    return open_engine(root)
 
 
 def found(handle, **params) -> set[str]:
-    result = search(handle, SearchRequest.from_params(MultiDict(params)))
+    result = handle.search(SearchRequest.from_params(MultiDict(params))).to_dict()
     return {hit["id"] for hit in result["results"]}
 
 
@@ -76,9 +77,9 @@ def test_every_form_in_the_box_as_sag_and_as_case(handle, typed, expected):
 
 
 def test_the_case_parameter_echoes_the_number(handle):
-    result = search(handle, SearchRequest.from_params({"case": "emn-2025-003383"}))
+    result = handle.search(SearchRequest.from_params({"case": "emn-2025-003383"})).to_dict()
     assert result["query"]["case"] == "EMN-2025-003383"
-    result = search(handle, SearchRequest.from_params({"q": "sag 21-014420K"}))
+    result = handle.search(SearchRequest.from_params({"q": "sag 21-014420K"})).to_dict()
     assert result["query"]["interpreted"]["case"] == "21-014420K"
 
 
@@ -88,9 +89,9 @@ def test_a_document_number_is_not_a_case(handle):
 
 
 def test_items_of_a_case_by_any_of_its_numbers(handle):
-    assert [i["id"] for i in items_for_case(handle, "2025-1234567")] == ["kl-long"]
-    assert [i["id"] for i in items_for_case(handle, "21-014420")] == ["greve"]
-    assert [i["id"] for i in items_for_case(handle, "EMN-2024-000777")] == ["several"]
+    assert [i.id for i in handle.same_case("2025-1234567")] == ["kl-long"]
+    assert [i.id for i in handle.same_case("21-014420")] == ["greve"]
+    assert [i.id for i in handle.same_case("EMN-2024-000777")] == ["several"]
 
 
 @pytest.mark.parametrize("value", [item.case_number for item in ITEMS])

@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
+from searchapp.engine import open_engine
 from searchapp.models import AgendaItem
-from searchapp.query import interpret_query
-from searchapp.search import SearchIndex, SearchRequest, search, search_rows
+from searchapp.query import SearchRequest, interpret_query
 
 NORD = "KKR Nordjylland"
 
@@ -88,11 +88,11 @@ def handle(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("danish-index")
     build_index(ITEMS, root)
-    return SearchIndex(root)
+    return open_engine(root)
 
 
 def run(handle, **params) -> dict:
-    return search(handle, SearchRequest.from_params(MultiDict(params)))
+    return handle.search(SearchRequest.from_params(MultiDict(params))).to_dict()
 
 
 def ids(result) -> list[str]:
@@ -234,8 +234,8 @@ def test_impossible_date_is_words(handle):
 
 def test_date_filter_applies_to_csv_rows_too(handle):
     request = SearchRequest.from_params(MultiDict({"q": "april 2025"}))
-    rows = list(search_rows(handle, request))
-    assert [row["id"] for row in rows] == ids(search(handle, request))
+    rows = list(handle.rows(request))
+    assert [row["id"] for row in rows] == ids(handle.search(request).to_dict())
     assert {row["id"] for row in rows} == {"compound", "exact"}
 
 
@@ -257,7 +257,7 @@ def test_any_query_is_read_and_searched(handle, q):
     if reading.date_from:
         assert reading.date_from <= reading.date_to
     assert set(WORDS.findall(reading.words)) <= set(WORDS.findall(q))
-    search(handle, SearchRequest(q=q.strip()))
+    handle.search(SearchRequest(q=q.strip()))
 
 
 WORDS = re.compile(r"\w+")

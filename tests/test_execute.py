@@ -19,12 +19,13 @@ from hypothesis import strategies as st
 from test_query_tree import SYNTAX
 from whoosh import query as wq
 
-from searchapp.execute import Generation, run_query
-from searchapp.index import build_index, open_readonly
+from searchapp.index import build_index
 from searchapp.query import parse_query
-from searchapp.schema import item_to_document
-from searchapp.search import _top
 from searchapp.whoosh_engine.compile import to_whoosh
+from searchapp.whoosh_engine.execute import DocStats, run_query
+from searchapp.whoosh_engine.schema import item_to_document
+from searchapp.whoosh_engine.search import top
+from searchapp.whoosh_engine.store import open_readonly
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "text"
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
@@ -36,9 +37,9 @@ def _whoosh(searcher, q) -> dict[int, float]:
 
 
 def _assert_same_order(expected: dict[int, float], got: dict[int, float], text: str):
-    """Our ranking (search._top: by score, ties by docnum) is Whoosh's. Two documents
+    """Our ranking (search.top: by score, ties by docnum) is Whoosh's. Two documents
     may only trade places where their scores differ in the last bits of a float."""
-    ours = _top(np.asarray(sorted(got), dtype=np.int64), _dense(got), None).tolist()
+    ours = top(np.asarray(sorted(got), dtype=np.int64), _dense(got), None).tolist()
     theirs = list(expected)
     for i, (a, b) in enumerate(zip(ours, theirs, strict=True)):
         if a != b:
@@ -51,15 +52,15 @@ def _dense(scores: dict[int, float]) -> np.ndarray:
     return out
 
 
-def _ours(searcher, q, generation) -> dict[int, float]:
-    hits = run_query(searcher, q, generation)
+def _ours(searcher, q, stats) -> dict[int, float]:
+    hits = run_query(searcher, q, stats)
     return {int(d): float(hits.scores[d]) for d in np.flatnonzero(hits.mask)}
 
 
-def _assert_same(searcher, generation, text: str):
+def _assert_same(searcher, stats, text: str):
     q = to_whoosh(parse_query(text, ["KKR Hovedstaden", "KKR Sjælland"]), searcher.schema).query
     expected = _whoosh(searcher, q)
-    got = _ours(searcher, q, generation)
+    got = _ours(searcher, q, stats)
     assert set(got) == set(expected), f"{text!r} -> {q}"
     for doc, score in expected.items():
         assert got[doc] == pytest.approx(score, rel=1e-6, abs=1e-9), f"{text!r} doc {doc}"
@@ -141,38 +142,38 @@ def test_several_segments_and_deletions(split_index):
     with ix.searcher() as searcher:
         assert len(searcher.reader().leaf_readers()) >= 2
         assert searcher.reader().has_deletions()
-        generation = Generation(searcher.reader())
-        assert generation.live.sum() == len(items) - 2
+        stats = DocStats(searcher.reader())
+        assert stats.live.sum() == len(items) - 2
         texts = [i.text for i in items]
         for text in _queries(texts, 150, seed=1) + ["kommunerne", "sundhedsreformen"]:
-            _assert_same(searcher, generation, text)
+            _assert_same(searcher, stats, text)
 
 
 def test_fixture_index(index_root, items):
-    from searchapp.index import open_index
+    from searchapp.whoosh_engine.store import open_index
 
     ix = open_index(index_root)
     with ix.searcher() as searcher:
-        generation = Generation(searcher.reader())
+        stats = DocStats(searcher.reader())
         for text in _queries([i.text for i in items], 200, seed=2):
-            _assert_same(searcher, generation, text)
+            _assert_same(searcher, stats, text)
 
 
 def test_unknown_nodes_go_to_whoosh(index_root):
     """A query kind the executor has no array code for is still answered, by Whoosh's
     matcher (here a Not on its own and an Or with a coordination bonus)."""
-    from searchapp.index import open_index
+    from searchapp.whoosh_engine.store import open_index
 
     ix = open_index(index_root)
     with ix.searcher() as searcher:
-        generation = Generation(searcher.reader())
+        stats = DocStats(searcher.reader())
         for q in (
             wq.Not(wq.Term("text", "kommun")),
             wq.Or([wq.Term("text", "kommun"), wq.Term("text", "region")], scale=0.5),
             wq.Every(),
         ):
             expected = _whoosh(searcher, q)
-            got = _ours(searcher, q, generation)
+            got = _ours(searcher, q, stats)
             assert set(got) == set(expected)
             for doc, score in expected.items():
                 assert got[doc] == pytest.approx(score, rel=1e-6)
@@ -190,17 +191,17 @@ def test_real_minutes(tmp_path):
     name = build_index(items, tmp_path)
     ix = open_readonly(tmp_path / name)
     with ix.searcher() as searcher:
-        generation = Generation(searcher.reader())
+        stats = DocStats(searcher.reader())
         for text in _queries([i.text for i in items], 400, seed=3):
-            _assert_same(searcher, generation, text)
+            _assert_same(searcher, stats, text)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 @given(q=st.lists(st.sampled_from(SYNTAX), max_size=8).map(" ".join))
 def test_the_syntax_strategy(index_root, q):
     """Whatever the syntax strategy of test_query_tree.py puts together."""
-    from searchapp.index import open_index
+    from searchapp.whoosh_engine.store import open_index
 
     ix = open_index(index_root)
     with ix.searcher() as searcher:
-        _assert_same(searcher, Generation(searcher.reader()), q)
+        _assert_same(searcher, DocStats(searcher.reader()), q)

@@ -28,16 +28,14 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.qparser import QueryParser
 
 from searchapp.cli import cli
-from searchapp.index import (
+from searchapp.index import IndexLocked, IndexWriteError, reindex
+from searchapp.whoosh_engine.store import (
     LOCK_FILE,
     MANIFEST,
     POINTER,
     TMP_PREFIX,
     IndexHandle,
-    IndexLocked,
-    IndexWriteError,
     current_generation,
-    reindex,
 )
 
 PROJECT = Path(__file__).resolve().parents[1]

@@ -21,8 +21,9 @@ from test_index import minutes
 from searchapp.clean import clean
 from searchapp.cli import cli
 from searchapp.extract import lines_from_text
-from searchapp.index import read_manifest, reindex
+from searchapp.index import reindex
 from searchapp.ingest import IngestError, ingest_file
+from searchapp.whoosh_engine.store import read_manifest
 from searchapp.workers import Limits
 
 PROJECT = Path(__file__).resolve().parents[1]

@@ -17,24 +17,30 @@ from whoosh.qparser import QueryParser
 from whoosh.query import Term
 
 import searchapp.index as index_module
+import searchapp.whoosh_engine.indexing as indexing_module
+import searchapp.whoosh_engine.schema as schema_module
 from searchapp.index import (
-    LOCK_FILE,
-    POINTER,
-    IndexHandle,
     IndexLocked,
     IndexNotFound,
     IndexWriteError,
     SourcesNotFound,
     build_index,
-    current_generation,
     index_stats,
-    open_index,
-    read_manifest,
     reindex,
 )
 from searchapp.ingest import IngestError
 from searchapp.models import AgendaItem
-from searchapp.schema import build_schema, item_to_document, number_sort_key
+from searchapp.whoosh_engine.internals import BatchedPostingPool
+from searchapp.whoosh_engine.schema import build_schema, item_to_document, number_sort_key
+from searchapp.whoosh_engine.store import (
+    LOCK_FILE,
+    POINTER,
+    IndexHandle,
+    current_generation,
+    open_index,
+    open_readonly,
+    read_manifest,
+)
 
 # --- Fixtures shared with test_cli_index.py ---------------------------------------------
 
@@ -286,7 +292,7 @@ def test_schema_change_forces_a_rebuild(tmp_path, corpus, ingest_calls, monkeypa
     root = tmp_path / "index"
     reindex([corpus], root)
     ingest_calls.clear()
-    monkeypatch.setattr(index_module, "SCHEMA_VERSION", 999)
+    monkeypatch.setattr(schema_module, "SCHEMA_VERSION", 999)
     report = reindex([corpus], root)
     assert report.full and len(ingest_calls) == 2
     assert any("format changed" in n for n in report.notes)
@@ -401,7 +407,7 @@ def test_interrupted_while_writing(tmp_path, corpus, ingest_calls, monkeypatch):
     def interrupted(*args):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(index_module, "item_to_document", interrupted)
+    monkeypatch.setattr(indexing_module, "item_to_document", interrupted)
     with pytest.raises(KeyboardInterrupt):
         reindex([corpus], root)
     assert current_generation(root) == "gen-000001"
@@ -431,7 +437,7 @@ def test_disk_full_leaves_the_index_untouched(tmp_path, corpus, ingest_calls, mo
     def full_disk(root, name):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(index_module, "_set_pointer", full_disk)
+    monkeypatch.setattr(indexing_module, "set_pointer", full_disk)
     with pytest.raises(IndexWriteError, match="the disk is full; the index in use was not changed"):
         reindex([corpus], root)
     assert current_generation(root) == "gen-000001" and len(ids(root)) == 4
@@ -651,18 +657,18 @@ def test_postings_sorted_out_to_run_files_make_the_same_index(tmp_path, items, m
     # A build larger than the writer's pool spills sorted runs to disk, in batches.
     in_memory = build_index(items, tmp_path / "memory")
     runs = []
-    write_run = index_module._BatchedPostingPool._write_run
+    write_run = BatchedPostingPool._write_run
 
     def counting(pool, f, postings):
         runs.append(f)
         return write_run(pool, f, postings)
 
-    monkeypatch.setattr(index_module._BatchedPostingPool, "_write_run", counting)
-    monkeypatch.setattr(index_module, "POOL_MB", 0.02)  # about 100 postings
-    monkeypatch.setattr(index_module, "RUN_BATCH", 7)
+    monkeypatch.setattr(BatchedPostingPool, "_write_run", counting)
+    monkeypatch.setattr(indexing_module, "POOL_MB", 0.02)  # about 100 postings
+    monkeypatch.setattr(indexing_module, "RUN_BATCH", 7)
     spilled = build_index(items, tmp_path / "spilled")
     assert len(runs) > 1
-    open_ = index_module.open_readonly
+    open_ = open_readonly
     assert index_contents(open_(tmp_path / "spilled" / spilled)) == index_contents(
         open_(tmp_path / "memory" / in_memory)
     )

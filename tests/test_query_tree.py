@@ -16,8 +16,8 @@ from whoosh import query as wq
 
 from searchapp import querytree as qt
 from searchapp.query import parse_query, plain_query
-from searchapp.schema import build_schema
 from searchapp.whoosh_engine.compile import to_whoosh
+from searchapp.whoosh_engine.schema import build_schema
 
 SCHEMA = build_schema()
 COMMITTEES = ["KKR Hovedstaden", "KKR Sjælland", "Økonomiudvalget"]

@@ -41,7 +41,8 @@ def load_judgements():
 
 @pytest.fixture(scope="module")
 def corpus_handle(tmp_path_factory):
-    from searchapp.index import IndexHandle, build_index
+    from searchapp.engine import open_engine
+    from searchapp.index import build_index
     from searchapp.ingest import ingest_file
 
     items = []
@@ -49,14 +50,14 @@ def corpus_handle(tmp_path_factory):
         items.extend(ingest_file(pdf))
     root = tmp_path_factory.mktemp("corpus-index")
     build_index(items, root)
-    return IndexHandle(root)
+    return open_engine(root)
 
 
 def rank_of_first_relevant(handle, query, relevant):
-    from searchapp.search import SearchRequest, search
+    from searchapp.query import SearchRequest
 
     request = SearchRequest.from_params(MultiDict({"q": query, "per_page": "10"}))
-    ids = [r["id"] for r in search(handle, request)["results"]]
+    ids = [r["id"] for r in handle.search(request).to_dict()["results"]]
     for rank, item_id in enumerate(ids, 1):
         if item_id in relevant:
             return rank

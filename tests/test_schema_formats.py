@@ -19,7 +19,8 @@ from whoosh.fields import TEXT
 from whoosh.filedb.filestore import RamStorage
 from whoosh.formats import Frequency, Positions
 
-from searchapp.analysis import (
+from searchapp.ingest import ingest_file
+from searchapp.whoosh_engine.analysis import (
     CompoundAnalyzer,
     DanishAnalyzer,
     ExactAnalyzer,
@@ -27,8 +28,7 @@ from searchapp.analysis import (
     danish_chain,
     exact_chain,
 )
-from searchapp.ingest import ingest_file
-from searchapp.schema import (
+from searchapp.whoosh_engine.schema import (
     TITLE_BOOST,
     TermCounts,
     TermPositions,

@@ -70,6 +70,9 @@ def cli():
     Typical use: `searchapp reindex` to build the index from the sources in
     config.toml, then `searchapp serve` to search it in a browser.
     """
+    from ..logs import configure_logging
+
+    configure_logging()
 
 
 def main():

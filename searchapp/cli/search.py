@@ -1,4 +1,4 @@
-"""`searchapp search`: the web search, from a terminal. Thin over searchapp.search:
+"""`searchapp search`: the web search, from a terminal. Thin over the search engine:
 the same request object, the same search, the same JSON."""
 
 from __future__ import annotations
@@ -97,7 +97,8 @@ def search_command(
         searchapp search '"rød løber"' --committee "KKR Hovedstaden" --status approved
         searchapp search budget --year 2025 --json | jq '.results[].title'
     """
-    from ..search import BadRequest, IndexNotFound, SearchIndex, SearchRequest, search
+    from ..engine import IndexNotFound, open_engine
+    from ..query import BadRequest, SearchRequest
 
     config = get_config(config_file)
     params = {
@@ -115,7 +116,7 @@ def search_command(
     params = {k: v for k, v in params.items() if v not in (None, [], "")}
     try:
         request = SearchRequest.from_params(params)
-        result = search(SearchIndex(config.index_path, config.sources), request)
+        result = open_engine(config.index_path, config.sources).search(request).to_dict()
     except BadRequest as exc:
         message = exc.message.replace("'per_page'", "--limit").replace("'q'", "QUERY")
         click.echo(f"Error: {message}", err=True)

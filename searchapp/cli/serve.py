@@ -38,7 +38,7 @@ def serve_command(host, port, threads, config_file):
         searchapp serve --host 0.0.0.0 --port 8080 --config /etc/searchapp/config.toml
     """
     from ..config import ConfigError
-    from ..web import create_app, search_index
+    from ..web import create_app, get_engine
     from ..web.server import make_server
 
     config = get_config(config_file)
@@ -49,7 +49,7 @@ def serve_command(host, port, threads, config_file):
     except ConfigError as exc:
         click.echo(f"Error: {exc}", err=True)
         raise SystemExit(EXIT_USAGE) from None
-    if not search_index(app).exists():
+    if not get_engine(app).exists():
         click.echo(
             f"Error: no index at {config.index_path}; run `searchapp reindex` first",
             err=True,

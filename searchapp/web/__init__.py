@@ -1,10 +1,10 @@
 """The web app: an application factory in the style of Flask's tutorial (flaskr).
 
-Nothing is created at import time. `create_app` builds the app, opens the index once
-(a SearchIndex: every request gets a fresh searcher on the newest generation, so a
-reindex is served without a restart), sets the security headers and registers one
-blueprint per surface. The search core (searchapp.search) does the work; the
-blueprints only turn requests into SearchRequests and results into responses.
+Nothing is created at import time. `create_app` builds the app, opens the search
+engine once (engine.open_engine: it serves the generation in use and picks up a new
+one by itself, so a reindex is served without a restart), sets the security headers
+and registers one blueprint per surface. The engine does the work; the blueprints only
+turn requests into SearchRequests and results into responses.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from flask import Flask
 
 from ..config import Config, config_from_dict, load_config
 
-# The search core for this app, in app.extensions (see search_index()).
+# The search engine of this app, in app.extensions (see get_engine()).
 EXTENSION = "searchapp"
 
 MAX_CONTENT_LENGTH = 64 * 1024  # the app takes no uploads: GET requests only
@@ -68,9 +68,11 @@ class _App(Flask):
 
 
 def create_app(config: Config | dict | None = None) -> Flask:
-    from ..search import SearchIndex
+    from ..engine import open_engine
+    from ..logs import configure_logging
     from . import api, errors, limits, pages
 
+    configure_logging()
     settings, flask_settings = _config_of(config)
     app = _App(__name__, static_folder="../static", template_folder="../templates")
     app.config.update(
@@ -80,7 +82,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     app.config.update(flask_settings)
     app.json.sort_keys = False  # keys in the documented order
     app.json.ensure_ascii = False
-    app.extensions[EXTENSION] = SearchIndex(settings.index_path, settings.sources)
+    app.extensions[EXTENSION] = open_engine(settings.index_path, settings.sources)
 
     errors.init_app(app)
     app.after_request(_security_headers)
@@ -91,8 +93,8 @@ def create_app(config: Config | dict | None = None) -> Flask:
     return app
 
 
-def search_index(app: Flask | None = None):
-    """The SearchIndex of the app (default: the current one)."""
+def get_engine(app: Flask | None = None):
+    """The search engine (engine.SearchEngine) of the app (default: the current one)."""
     if app is None:
         from flask import current_app
 

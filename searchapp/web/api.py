@@ -1,7 +1,7 @@
-"""The JSON API, the CSV export and the source PDFs: thin over searchapp.search.
+"""The JSON API, the CSV export and the source PDFs: thin over the search engine.
 
 Every view turns the query string into a SearchRequest (which checks it), asks the
-search core, and returns what it got: the JSON is the core's dict as it is, so the HTML
+engine, and returns what it got: the JSON is the result's dict as it is, so the HTML
 pages can render the very same data. Errors are raised and shaped by errors.py.
 """
 
@@ -12,11 +12,12 @@ import io
 import os
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, jsonify, request, send_file
+from flask import Blueprint, Response, abort, current_app, jsonify, request, send_file
 from werkzeug.security import safe_join
 
-from .. import search as core
-from . import search_index
+from ..query import SearchRequest
+from ..results import CSV_COLUMNS
+from . import get_engine
 from .openapi import build_spec
 
 bp = Blueprint("api", __name__)
@@ -27,8 +28,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 @bp.get("/api/search")
 def search():
-    search_request = core.SearchRequest.from_params(request.args)
-    return jsonify(core.search(search_index(), search_request))
+    search_request = SearchRequest.from_params(request.args)
+    return jsonify(get_engine().search(search_request).to_dict())
 
 
 def _cell(value) -> str:
@@ -46,17 +47,17 @@ def _csv_line(values) -> str:
 @bp.get("/api/search.csv")
 def search_csv():
     """Every matching item (paging ignored), streamed, UTF-8 with a BOM for Excel."""
-    search_request = core.SearchRequest.from_params(request.args)
-    rows = core.search_rows(search_index(), search_request)
+    search_request = SearchRequest.from_params(request.args)
+    rows = get_engine().rows(search_request)
     first = next(rows, None)  # errors (no index) surface now, before the 200 is sent
 
     def generate():
-        yield "\ufeff" + _csv_line(core.CSV_COLUMNS)
+        yield "\ufeff" + _csv_line(CSV_COLUMNS)
         if first is None:
             return
-        yield _csv_line(first[c] for c in core.CSV_COLUMNS)
+        yield _csv_line(first[c] for c in CSV_COLUMNS)
         for row in rows:
-            yield _csv_line(row[c] for c in core.CSV_COLUMNS)
+            yield _csv_line(row[c] for c in CSV_COLUMNS)
 
     response = Response(generate(), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{CSV_FILENAME}"'
@@ -66,10 +67,11 @@ def search_csv():
 
 @bp.get("/api/items/<item_id>")
 def item(item_id: str):
-    found = core.get_item(search_index(), item_id)
+    engine = get_engine()
+    found = engine.item(item_id)
     if found is None:
         abort(404, description=f"No agenda item with id {item_id!r}.")
-    return jsonify(found)
+    return jsonify(engine.item_view(found))
 
 
 @bp.get("/api/openapi.json")
@@ -114,7 +116,7 @@ def source_path(path: str, sources) -> Path | None:
 
 @bp.get("/files/<path:path>")
 def source_file(path: str):
-    found = source_path(path, search_index().sources)
+    found = source_path(path, current_app.config["SEARCHAPP"].sources)
     if found is None:
         abort(404, description="No such source file.")
     return send_file(

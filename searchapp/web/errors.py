@@ -14,8 +14,9 @@ from flask import Flask, jsonify, render_template, request
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
+from ..engine import IndexNotFound
+from ..query import BadRequest
 from ..safetext import printable
-from ..search import BadRequest, IndexNotFound
 
 _CODES = {
     400: "bad_request",

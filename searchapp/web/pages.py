@@ -21,16 +21,15 @@ from flask import (
     request,
     url_for,
 )
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
-from .. import search as search_core
 from ..danish import format_danish_date
+from ..engine import IndexNotFound
 from ..models import STATUS_LABELS, STATUSES
-from ..query import MAX_PER_PAGE, MAX_QUERY_LENGTH, MAX_WINDOW, interpret_query, parse_query
-from ..search import BadRequest, IndexNotFound, SearchRequest, status_label
-from ..whoosh_engine.compile import to_whoosh
-from . import external_url, feed, search_index
+from ..query import MAX_PER_PAGE, MAX_QUERY_LENGTH, MAX_WINDOW, BadRequest, SearchRequest
+from ..results import Marker, marked_html, status_label
+from . import external_url, feed, get_engine
 
 bp = Blueprint("pages", __name__)
 
@@ -104,58 +103,10 @@ def _search_args() -> tuple[MultiDict, bool]:
 # --- Highlighting the query's words in an item ------------------------------------------
 
 
-@dataclass(frozen=True)
-class Highlighter:
-    """Marks in any text the index terms a query looks for: the very terms the search
-    core marks in its snippets (stemmed, Danish letters folded, prefixes expanded, the
-    words a NOT excludes left out), found with the index's own analyzer, so "reform"
-    marks "ældrereformen" and "Reformen" as the search matched them."""
-
-    terms: frozenset[str] = frozenset()
-    analyzer: object = None
-
-    def __bool__(self) -> bool:
-        return bool(self.terms)
-
-    @classmethod
-    def for_query(cls, q: str) -> Highlighter:
-        words = interpret_query(q).words  # the dates typed in the box are a filter
-        if not words.strip():
-            return cls()
-        with search_index().searcher() as searcher:
-            parsed = to_whoosh(parse_query(words), searcher.schema)
-            terms = search_core.highlight_words(parsed.query, searcher.reader())
-            return cls(frozenset(terms), searcher.schema["text"].analyzer)
-
-    def spans(self, text: str) -> list[tuple[int, int]]:
-        """Where the wanted terms are in `text`, overlapping ones merged ("ældre" and
-        "ældrereformen" start at the same place)."""
-        spans = sorted(
-            (t.startchar, t.endchar)
-            for t in self.analyzer(text, chars=True, mode="index", removestops=False)
-            if t.text in self.terms
-        )
-        merged: list[tuple[int, int]] = []
-        for start, end in spans:
-            if merged and start <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-            else:
-                merged.append((start, end))
-        return merged
-
-
-def highlight(text: str | None, highlighter: Highlighter | None) -> Markup:
-    """`text` escaped, with <mark> around the query's words: the only markup added."""
-    text = text or ""
-    if not highlighter or not text:
-        return escape(text)
-    out, last = [], 0
-    for start, end in highlighter.spans(text):
-        out.append(escape(text[last:start]))
-        out.append(Markup("<mark>%s</mark>") % text[start:end])
-        last = end
-    out.append(escape(text[last:]))
-    return Markup("").join(out)
+def highlight(text: str | None, marker: Marker | None) -> Markup:
+    """`text` escaped, with <mark> around the query's words (the marker the engine
+    made for the search: the very words its snippets mark): the only markup added."""
+    return Markup(marked_html(text, marker))
 
 
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
@@ -282,7 +233,7 @@ def _search(args: MultiDict, **overrides: str) -> dict:
     params = MultiDict(args)
     for key, value in overrides.items():
         params.setlist(key, [value])
-    return search_core.search(search_index(), SearchRequest.from_params(params))
+    return get_engine().search(SearchRequest.from_params(params)).to_dict(html_titles=True)
 
 
 # What a bad value of each parameter means, for the person who sent it.
@@ -356,7 +307,6 @@ def search():
         args=args,
         hidden=[(key, args[key]) for key in ("sort", "per_page", "case") if args.get(key)],
         links=links,
-        terms=Highlighter.for_query(q),
         facets=_facets(result, args),
         active=_active_filters(args),
         sort=sort,
@@ -370,12 +320,12 @@ def search():
 @bp.get("/items/<item_id>")
 def item(item_id: str):
     q = request.args.get("q", "").strip()
-    index = search_index()
+    engine = get_engine()
     try:
-        found = search_core.get_item(index, item_id)
+        agenda_item = engine.item(item_id)
     except IndexNotFound:
         return _not_ready()
-    if found is None:
+    if agenda_item is None:
         return _error_page(
             404,
             "Punktet findes ikke",
@@ -383,17 +333,18 @@ def item(item_id: str):
             "ved en ny indeksering, eller adressen er skrevet forkert.",
             q=q,
         )
+    found = engine.item_view(agenda_item)
     meeting = (found["committee"], found["meeting_date"])
     same_case = [
-        other for other in search_core.items_for_case(index, found)
-        if (other["committee"], other["meeting_date"]) != meeting
+        other.to_dict() for other in engine.same_case(agenda_item)
+        if (other.committee, other.meeting_date) != meeting
     ]  # fmt: skip
     return render_template(
         "item.html",
         item=found,
         q=q,
-        terms=Highlighter.for_query(q),
-        meeting=search_core.items_for_meeting(index, found),
+        terms=engine.marker(q) if q else None,
+        meeting=[other.to_dict() for other in engine.same_meeting(agenda_item)],
         same_case=same_case,
         first_page=(found.get("pages") or [None])[0],
         json_url=url_for("api.item", item_id=found["id"]),

@@ -1,86 +1,33 @@
 """The Whoosh schema: which parts of an agenda item are searched, filtered, sorted, shown.
 
-The field names are a contract with the search module. Facet and sort fields are
-`sortable` (a per-document column), so counting and sorting never load stored fields.
-Bump SCHEMA_VERSION whenever a field or an analyzer changes: reindex then rebuilds the
-whole index instead of mixing old and new documents.
+The field names are the query tree's (querytree.TEXT_FIELDS and COMPOUND_FIELDS, and the
+filters' fields, compile.FILTER_FIELDS). Facet and sort fields are `sortable` (a
+per-document column), so counting and sorting never load stored fields. Bump
+SCHEMA_VERSION whenever a field, an analyzer or where a class of the schema lives
+changes (Whoosh pickles the schema into the index): reindex then rebuilds the whole
+index instead of mixing old and new documents.
 """
 
 from __future__ import annotations
 
 import re
-from array import array
 from datetime import datetime
-from functools import lru_cache
 
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.formats import Frequency, Positions
-from whoosh.system import pack_uint
 
+from ..casenumbers import CaseNumber, find_case_numbers
+from ..models import AgendaItem
 from .analysis import CompoundAnalyzer, DanishAnalyzer, ExactAnalyzer
-from .casenumbers import CaseNumber, find_case_numbers
-from .models import AgendaItem
+from .internals import TermCounts, TermPositions
 
-SCHEMA_VERSION = 5  # 2: compound parts out of title/text, into title_compound/compound
+SCHEMA_VERSION = 6  # 2: compound parts out of title/text, into title_compound/compound
 # 3: analyzers cached per word, faster formats, text and sections no longer stored
 # 4: positions stored as packed uint32 arrays (TermPositions)
 # 5: every case number of an item in case_digits, by CaseNumber.digits; a case number
 #    with a letter after its digits ("21-014420K") also indexed by its digits
+# 6: the analysis and the posting formats moved into searchapp.whoosh_engine
 
 TITLE_BOOST = 3.0
-SECTIONS = ("background", "recommendation", "presentation", "attachments", "decision")
-
-
-class TermPositions(Positions):
-    """Whoosh's Positions format filled from CachedAnalyzer's term_positions instead
-    of token by token (any other analyzer: as Whoosh does), and each posting's
-    positions stored as a packed array of uint32 instead of a pickled list of gaps:
-    a phrase search then reads the positions of a whole posting list as one array
-    (execute.py) instead of unpickling them a document at a time."""
-
-    packed_positions = True
-
-    def word_values(self, value, analyzer, **kwargs):
-        term_positions = getattr(analyzer, "term_positions", None)
-        if term_positions is None or not isinstance(value, str) or kwargs.keys() - {"mode"}:
-            yield from super().word_values(value, analyzer, **kwargs)
-            return
-        fb, encode = self.field_boost, self.encode
-        for word, poslist in term_positions(value, kwargs.get("mode", "")).items():
-            n = len(poslist)
-            yield (word, n, n * fb, encode(poslist))
-
-    def encode(self, poslist):
-        if len(poslist) == 1:
-            return _one_position(poslist[0])  # most terms occur once in an item
-        return array("I", poslist).tobytes()
-
-    def decode_positions(self, valuestring):
-        positions = array("I")
-        positions.frombytes(valuestring)
-        return positions.tolist()
-
-    def decode_frequency(self, valuestring):
-        return len(valuestring) // 4
-
-
-@lru_cache(maxsize=65536)
-def _one_position(pos: int) -> bytes:
-    return array("I", (pos,)).tobytes()
-
-
-class TermCounts(Frequency):
-    """Whoosh's Frequency format, the same bytes, counted by CachedAnalyzer's
-    term_counts a distinct word at a time."""
-
-    def word_values(self, value, analyzer, **kwargs):
-        term_counts = getattr(analyzer, "term_counts", None)
-        if term_counts is None or not isinstance(value, str) or kwargs.keys() - {"mode"}:
-            yield from super().word_values(value, analyzer, **kwargs)
-            return
-        fb = self.field_boost
-        for word, freq in term_counts(value, kwargs.get("mode", "")).items():
-            yield (word, freq, freq * fb, pack_uint(freq))
 
 
 def text_field(analyzer, phrase: bool = True, stored: bool = False, field_boost=1.0) -> TEXT:

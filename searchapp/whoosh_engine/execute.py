@@ -3,14 +3,13 @@
 Whoosh's matchers walk the postings one document at a time in Python; collecting every
 match for the facet counts and then scoring the page cost most of a search at 10,000
 items (bench/results/). Here each leaf of the query reads its whole posting list,
-block by block, into numpy arrays; And, Or and AndNot combine them as arrays, and the
-leaves are scored with the formula Whoosh's BM25F scorer uses, so that the scores, and
-with them the order of the results, are Whoosh's own (tests/test_execute.py compares
-them). A node this module does not know is run by Whoosh's own matcher: every query
-works, the unusual ones only slower.
+block by block, into numpy arrays; And, Or, Not and AndNot combine them as arrays, and
+the leaves are scored with the formula Whoosh's BM25F scorer uses, so that the scores,
+and with them the order of the results, are Whoosh's own (tests/test_execute.py
+compares them). A node this module does not know is run by Whoosh's own matcher:
+every query works, the unusual ones only slower.
 
-Reads Whoosh 2.7.4's posting blocks directly (the version is pinned): the only module
-that does.
+The posting blocks and field-length columns are read through internals.py.
 """
 
 from __future__ import annotations
@@ -20,16 +19,12 @@ from dataclasses import dataclass
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query.qcore import QueryError
 from whoosh.scoring import BM25F
-from whoosh.util.numeric import byte_to_length
 
-__all__ = ["Hits", "Generation", "run_query"]
+from .internals import bm25_b, field_lengths, posting_arrays
 
-_LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
-
+__all__ = ["DocStats", "Hits", "run_query"]
 
 @dataclass
 class Hits:
@@ -40,10 +35,11 @@ class Hits:
     scores: np.ndarray  # float64, one per docnum
 
 
-class Generation:
-    """What running queries needs of one generation beyond Whoosh's readers, read once:
-    which docnums are live, and each field's lengths (BM25's document length). A
-    published generation never changes, so this is shared by every searcher on it."""
+class DocStats:
+    """What running queries needs of one index generation beyond Whoosh's readers, by
+    docnum and read once: which documents are live, and each field's lengths (BM25's
+    document length). A published generation never changes, so this is shared by every
+    searcher on it."""
 
     def __init__(self, reader):
         self.size = reader.doc_count_all()
@@ -59,28 +55,11 @@ class Generation:
         with self._lock:
             found = self._lengths.get(fieldname)
             if found is None:
-                found = self._lengths[fieldname] = _read_lengths(reader, fieldname, self.size)
+                found = self._lengths[fieldname] = field_lengths(reader, fieldname, self.size)
         return found
 
     def empty(self) -> Hits:
         return Hits(np.zeros(self.size, dtype=bool), np.zeros(self.size))
-
-
-def _read_lengths(reader, fieldname: str, size: int) -> np.ndarray:
-    out = np.zeros(size)
-    for segment, offset in reader.leaf_readers():
-        count = segment.doc_count_all()
-        column = None
-        perdoc = getattr(segment, "_perdoc", None)
-        if perdoc is not None and hasattr(perdoc, "_cached_reader"):
-            column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        if column is not None:
-            codes = np.fromiter(column, dtype=np.uint8, count=count)
-            out[offset : offset + count] = _LENGTH_OF_BYTE[codes]
-        else:  # another codec: ask document by document
-            for d in range(count):
-                out[offset + d] = segment.doc_field_length(d, fieldname, 0) or 0
-    return out
 
 
 # --- Posting lists ---------------------------------------------------------------------
@@ -93,69 +72,25 @@ class _Postings:
     values: list | None  # encoded positions, when asked for
 
 
-def _read_matcher(m, offset: int, values: bool):
-    """(ids, weights, values) of a fresh leaf matcher, a block at a time when it is a
-    Whoosh 3 posting list, else posting by posting."""
-    ids, weights, vals = [], [], []
-    if isinstance(m, W3LeafMatcher) and not m._byteids:
-        while m.is_active():
-            m._read_data()
-            raw_ids, raw_weights = m._data[:2]
-            block = np.cumsum(np.asarray(raw_ids, dtype=np.int64))  # stored as deltas
-            ids.append(block)
-            n = len(block)
-            if raw_weights is None:
-                weights.append(np.ones(n))
-            elif isinstance(raw_weights, float):
-                weights.append(np.full(n, raw_weights))
-            else:
-                weights.append(np.asarray(raw_weights, dtype=np.float64))
-            if values:
-                m._read_values()
-                vals.extend(m._values)
-            m._next_block()
-        if not ids:
-            return np.zeros(0, dtype=np.int64), np.zeros(0), vals
-        return np.concatenate(ids) + offset, np.concatenate(weights), vals
-    while m.is_active():
-        ids.append(m.id())
-        weights.append(m.weight())
-        if values:
-            vals.append(m.value())
-        m.next()
-    return np.asarray(ids, dtype=np.int64) + offset, np.asarray(weights, dtype=np.float64), vals
-
-
 def postings(reader, fieldname: str, btext: bytes, values: bool = False) -> _Postings:
     """One term's postings over every segment, deleted documents included (the live
     mask removes them)."""
-    ids, weights, vals = [], [], []
-    for segment, offset in reader.leaf_readers():
-        if (fieldname, btext) not in segment:
-            continue
-        m = segment.postings(fieldname, btext)
-        if isinstance(m, FilterMatcher):  # the segment's deletions: the mask does that
-            m = m.child
-        i, w, v = _read_matcher(m, offset, values)
-        ids.append(i)
-        weights.append(w)
-        vals.extend(v)
-    if not ids:
-        return _Postings(np.zeros(0, dtype=np.int64), np.zeros(0), [] if values else None)
-    if len(ids) == 1:
-        return _Postings(ids[0], weights[0], vals if values else None)
-    return _Postings(np.concatenate(ids), np.concatenate(weights), vals if values else None)
+    return _Postings(*posting_arrays(reader, fieldname, btext, values))
 
 
 # --- Evaluation ----------------------------------------------------------------------------
 
 
-class _Run:
-    def __init__(self, searcher, generation: Generation):
+class QueryRun:
+    """One query run over one searcher: leaves to arrays, arrays combined. `budget`
+    (engine.Budget) is told at each leaf, so a search can be stopped between them."""
+
+    def __init__(self, searcher, stats: DocStats, budget=None):
         self.searcher = searcher
         self.reader = searcher.reader()
         self.schema = searcher.schema
-        self.gen = generation
+        self.gen = stats
+        self.budget = budget
         weighting = searcher.weighting
         self.bm25 = weighting if type(weighting) is BM25F else None
 
@@ -177,7 +112,7 @@ class _Run:
         if not field.scorable:
             return p.weights  # WeightScorer
         bm25 = self.bm25
-        b = bm25._field_B.get(fieldname, bm25.B)
+        b = bm25_b(bm25, fieldname)
         k1 = bm25.K1
         idf = self.searcher.idf(fieldname, btext)
         avgfl = self.searcher.avg_field_length(fieldname) or 1
@@ -279,6 +214,8 @@ class _Run:
     # Compounds
 
     def run(self, q) -> Hits:
+        if self.budget is not None and q.is_leaf():
+            self.budget.checkpoint("leaf")
         kind = type(q)
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
             return self.gen.empty()
@@ -306,6 +243,11 @@ class _Run:
             if q.boost != 1.0:
                 scores *= q.boost
             return Hits(mask, scores)
+        if kind is wq.Not:
+            # Whoosh's InverseMatcher: every live document the child does not match,
+            # each scoring 1 (its weight), whatever the Not's boost.
+            mask = self.gen.live & ~self.run(q.query).mask
+            return Hits(mask, mask.astype(np.float64))
         if kind is wq.AndNot:
             a, b = self.run(q.a), self.run(q.b)
             mask = a.mask & ~b.mask
@@ -316,8 +258,8 @@ class _Run:
         return self.by_matcher(q)
 
 
-def run_query(searcher, q, generation: Generation) -> Hits:
+def run_query(searcher, q, stats: DocStats, budget=None) -> Hits:
     """Every live document `q` matches, with Whoosh's score for it."""
-    hits = _Run(searcher, generation).run(q)
-    hits.mask &= generation.live
+    hits = QueryRun(searcher, stats, budget).run(q)
+    hits.mask &= stats.live
     return hits

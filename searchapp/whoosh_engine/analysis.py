@@ -44,9 +44,9 @@ from whoosh.analysis import (
     Tokenizer,
 )
 
-from .casenumbers import CaseNumber
-from .compounds import MIN_WORD, split_compound
-from .danish import DANISH_STOP_WORDS, HYPHENS, WORD_PATTERN, fold_danish
+from ..casenumbers import CaseNumber
+from ..compounds import MIN_WORD, split_compound
+from ..danish import DANISH_STOP_WORDS, HYPHENS, WORD_PATTERN, fold_danish
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _HYPHEN_RE = re.compile(f"[{HYPHENS}]")

@@ -1,0 +1,279 @@
+"""What a search answers, typed, and the one shape each takes as JSON.
+
+An engine fills these; the web app, the CLI and the feed render them: the JSON API
+returns `to_dict()` as it is, the pages render the very same dict (with the titles
+marked, `to_dict(html_titles=True)`), the CSV writes `csv_row`s. Links to an item's
+page and to its source PDF are made here (`Links`), from the configured source folders.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import quote
+
+from .models import STATUS_LABELS, STATUSES, AgendaItem
+
+__all__ = [
+    "CSV_COLUMNS",
+    "FacetValue",
+    "Facets",
+    "Hit",
+    "ItemSummary",
+    "Links",
+    "Marker",
+    "SearchResult",
+    "marked_html",
+    "status_label",
+]
+
+CSV_COLUMNS = ("id", "committee", "meeting_date", "item_number", "title", "case_number",
+               "status", "url", "pdf_url")  # fmt: skip
+
+
+def status_label(status: str | None) -> str:
+    return STATUS_LABELS.get(status or "unknown", STATUS_LABELS["unknown"])
+
+
+class Links:
+    """Where an item is read: its page here, and its source PDF at its first page when
+    the PDF lies inside one of the configured source folders (/files serves those)."""
+
+    def __init__(self, sources=()):
+        self.sources = tuple(Path(s) for s in sources)
+
+    @staticmethod
+    def item_url(item_id: str) -> str:
+        return "/items/" + quote(item_id, safe="")
+
+    def pdf_url(self, source: str, pages) -> str | None:
+        """ "/files/<path under its source folder>#page=N", or None when the source is
+        not a PDF inside one of the source folders."""
+        if not source or not source.lower().endswith(".pdf"):
+            return None
+        path = Path(source)
+        relative = None
+        for root in self.sources:
+            for candidate_root in (Path(root), Path(os.path.realpath(root))):
+                try:
+                    relative = path.relative_to(candidate_root)
+                    break
+                except ValueError:
+                    continue
+            if relative is not None:
+                break
+        if relative is None or ".." in relative.parts or not relative.parts:
+            return None
+        url = "/files/" + quote(relative.as_posix(), safe="/")
+        if pages:
+            url += f"#page={int(pages[0])}"
+        return url
+
+    def item_view(self, item: AgendaItem) -> dict:
+        """An item as /api/items shows it: all its fields, and where to read it."""
+        data = item.to_dict()
+        data["url"] = self.item_url(item.id)
+        data["pdf_url"] = self.pdf_url(item.source, item.pages)
+        data["status_label"] = status_label(item.status)
+        return data
+
+    def csv_row(self, item: AgendaItem) -> dict:
+        """An item as a row of the CSV export (CSV_COLUMNS)."""
+        return {
+            "id": item.id,
+            "committee": item.committee,
+            "meeting_date": item.meeting_date,
+            "item_number": item.number,
+            "title": item.title,
+            "case_number": item.case_number,
+            "status": item.status,
+            "url": self.item_url(item.id),
+            "pdf_url": self.pdf_url(item.source, item.pages) or "",
+        }
+
+
+# --- Marking the words of a search in a text -------------------------------------------------
+
+
+class Marker(Protocol):
+    """Where the words a search looks for are in a text, as its engine finds them."""
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of each word or part of a word to mark, in order, not
+        overlapping."""
+
+    def __bool__(self) -> bool:
+        """False when there is nothing to mark."""
+
+
+def marked_html(text: str | None, marker: Marker | None) -> str:
+    """`text` escaped, with <mark> around what `marker` finds: the only markup added."""
+    text = text or ""
+    if not marker or not text:
+        return html.escape(text, quote=False)
+    out, last = [], 0
+    for start, end in marker.spans(text):
+        out.append(html.escape(text[last:start], quote=False))
+        out.append("<mark>" + html.escape(text[start:end], quote=False) + "</mark>")
+        last = end
+    out.append(html.escape(text[last:], quote=False))
+    return "".join(out)
+
+
+# --- Search results --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    count: int
+    label: str | None = None  # the Danish name of a status
+
+    def to_dict(self) -> dict:
+        if self.label is None:
+            return {"value": self.value, "count": self.count}
+        return {"value": self.value, "label": self.label, "count": self.count}
+
+
+@dataclass(frozen=True)
+class Facets:
+    """Each facet counted over the items that pass the other facets' filters, so that
+    choosing a committee does not hide the other committees."""
+
+    committee: tuple[FacetValue, ...] = ()
+    year: tuple[FacetValue, ...] = ()
+    status: tuple[FacetValue, ...] = ()
+
+    @classmethod
+    def from_counts(cls, committee: Counter, year: Counter, status: Counter) -> Facets:
+        """Most items first (ties by name), the years newest first, the statuses with
+        their labels, ties in the usual order of statuses."""
+        order = {s: i for i, s in enumerate(STATUSES)}
+        return cls(
+            committee=_values(committee, lambda vn: (-vn[1], vn[0])),
+            year=_values(year, lambda vn: vn[0], reverse=True),
+            status=tuple(
+                FacetValue(v.value, v.count, status_label(v.value))
+                for v in _values(status, lambda vn: (-vn[1], order.get(vn[0], 99)))
+            ),
+        )
+
+    def to_dict(self) -> dict:
+        return {name: [v.to_dict() for v in getattr(self, name)]
+                for name in ("committee", "year", "status")}  # fmt: skip
+
+
+def _values(counts: Counter, key, reverse: bool = False) -> tuple[FacetValue, ...]:
+    pairs = sorted(((v, n) for v, n in counts.items() if v), key=key, reverse=reverse)
+    return tuple(FacetValue(v, n) for v, n in pairs)
+
+
+@dataclass
+class Hit:
+    """One result: the item, its score (None when sorted by date), a snippet (HTML:
+    the text escaped, the words found in <mark>) and its title, marked the same way."""
+
+    item: AgendaItem
+    score: float | None
+    snippet: str
+    url: str
+    pdf_url: str | None
+    marker: Marker | None = field(default=None, repr=False)
+
+    @property
+    def title_html(self) -> str:
+        return marked_html(self.item.title, self.marker)
+
+    def to_dict(self, html_title: bool = False) -> dict:
+        item = self.item
+        out = {
+            "id": item.id,
+            "url": self.url,
+            "pdf_url": self.pdf_url,
+            "committee": item.committee,
+            "meeting_date": item.meeting_date,
+            "item_number": item.number,
+            "title": item.title,
+            "case_number": item.case_number or None,
+            "status": item.status,
+            "status_label": status_label(item.status),
+            "snippet": self.snippet,
+            "score": None if self.score is None else round(float(self.score), 4),
+        }
+        if html_title:
+            out["title_html"] = self.title_html
+        return out
+
+
+@dataclass
+class SearchResult:
+    """One page of a search. `query` is the request as the API echoes it, with how it
+    was understood (`interpreted`); `facets` is None when they were not asked for;
+    `timings` (ms a stage) only when asked for."""
+
+    query: dict
+    total: int
+    page: int
+    per_page: int
+    hits: list[Hit]
+    facets: Facets | None
+    suggestion: str | None
+    timings: dict[str, float] | None = None
+
+    @property
+    def pages(self) -> int:
+        return -(-self.total // self.per_page)
+
+    def to_dict(self, html_titles: bool = False) -> dict:
+        """The /api/search JSON; with `html_titles` each hit has its title marked too
+        (`title_html`), for the pages."""
+        return {
+            "query": self.query,
+            "total": self.total,
+            "page": self.page,
+            "per_page": self.per_page,
+            "pages": self.pages,
+            "results": [hit.to_dict(html_titles) for hit in self.hits],
+            "facets": None if self.facets is None else self.facets.to_dict(),
+            "suggestion": self.suggestion,
+        }
+
+
+@dataclass(frozen=True)
+class ItemSummary:
+    """An item in a list: the meeting's other items, the case's other items."""
+
+    id: str
+    committee: str
+    meeting_date: str
+    number: str
+    title: str
+    part: str
+    case_number: str
+    status: str
+    status_label: str
+    url: str
+    pdf_url: str | None
+
+    @classmethod
+    def of(cls, item: AgendaItem, links: Links) -> ItemSummary:
+        return cls(
+            id=item.id,
+            committee=item.committee,
+            meeting_date=item.meeting_date,
+            number=item.number,
+            title=item.title,
+            part=item.part,
+            case_number=item.case_number,
+            status=item.status,
+            status_label=status_label(item.status),
+            url=links.item_url(item.id),
+            pdf_url=links.pdf_url(item.source, item.pages),
+        )
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)

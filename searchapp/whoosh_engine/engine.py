@@ -1,0 +1,185 @@
+"""The Whoosh engine's search side (engine.SearchEngine): the index for a long-running
+process, answering searches and item lookups with the project's own result types."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, time
+from pathlib import Path
+
+import numpy as np
+from whoosh import query as wq
+
+from ..engine import IndexNotFound
+from ..models import AgendaItem
+from ..query import SearchRequest, case_digits_of, interpret_query, parse_query
+from ..results import Facets, Hit, ItemSummary, Links, SearchResult
+from .columns import columns_of
+from .compile import to_whoosh
+from .execute import run_query
+from .search import Fallbacks, Timer, match, ordered, select
+from .snippets import TermMarker, highlight_terms, snippet
+from .store import IndexHandle, thread_searcher
+from .suggest import suggest
+
+__all__ = ["WhooshEngine"]
+
+MAX_ID_LENGTH = 500
+
+
+def item_of(fields: dict) -> AgendaItem:
+    """The AgendaItem a document was made from (stored whole, as item_json)."""
+    return AgendaItem.from_dict(dict(fields["item_json"]))
+
+
+def _field(obj, name: str) -> str:
+    if obj is None:
+        return ""
+    if isinstance(obj, dict):
+        return obj.get(name) or ""
+    return getattr(obj, name, "") or ""
+
+
+class WhooshEngine:
+    """The index at `root` and the source folders its items came from (for the links
+    to the PDFs), kept for a process's lifetime: every call serves the generation in
+    use, and a reindex is picked up without a restart (store.IndexHandle)."""
+
+    def __init__(self, root: Path | str, sources: Iterable[Path | str] = ()):
+        self.handle = IndexHandle(Path(root))
+        self.root = self.handle.root
+        self.links = Links(sources)
+        self.fallbacks = Fallbacks()
+
+    @property
+    def generation(self) -> str:
+        return self.handle.generation
+
+    def exists(self) -> bool:
+        try:
+            return self.handle.index is not None
+        except IndexNotFound:
+            return False
+
+    def close(self) -> None:
+        self.handle.close()
+
+    def stats(self) -> dict:
+        return self.fallbacks.to_dict()
+
+    # --- Searching
+
+    def search(self, request: SearchRequest, *, facets: bool = True, snippets: bool = True,
+               budget=None, timings: bool = False) -> SearchResult:  # fmt: skip
+        index = self.handle.index
+        timer = Timer(timings)
+        self.fallbacks.searched()
+        with thread_searcher(index) as searcher:
+            with timer.stage("columns"):
+                columns = columns_of(index, searcher)
+            with timer.stage("match"):
+                plan, compiled, hits = match(searcher, request, columns, self.fallbacks, budget)
+            with timer.stage("facets"):
+                kept, counts = select(hits.mask, request, columns, facets)
+                total = int(kept.sum())
+            with timer.stage("order"):
+                window = request.page * request.per_page
+                start = (request.page - 1) * request.per_page
+                page = ordered(plan, hits, kept, columns, window)[start : start + request.per_page]
+            reader = searcher.reader()
+            analyzer = searcher.schema["text"].analyzer
+            terms = highlight_terms(compiled.query if compiled else None, reader)
+            marker = TermMarker(terms, analyzer)
+            if budget is not None and snippets:
+                budget.checkpoint("snippets")
+            results = []
+            for docnum, score in page:
+                with timer.stage("load"):
+                    item = item_of(searcher.stored_fields(docnum))
+                with timer.stage("snippets"):
+                    text = snippet(item.text, terms, analyzer) if snippets else ""
+                url, pdf = self.links.item_url(item.id), self.links.pdf_url(item.source, item.pages)
+                results.append(Hit(item, score, text, url, pdf, marker))
+            suggestion = None
+            if request.q:
+                if budget is not None:
+                    budget.checkpoint("suggest")
+                with timer.stage("suggest"):
+                    suggestion = suggest(request.q, searcher)
+        return SearchResult(
+            query=plan.echo(),
+            total=total,
+            page=request.page,
+            per_page=request.per_page,
+            hits=results,
+            facets=None if counts is None else Facets.from_counts(**counts),
+            suggestion=suggestion,
+            timings=timer.result(),
+        )
+
+    def rows(self, request: SearchRequest) -> Iterator[dict]:
+        index = self.handle.index
+        with index.searcher() as searcher:  # its own: the generator may outlive a request
+            columns = columns_of(index, searcher)
+            plan, _, hits = match(searcher, request, columns, self.fallbacks)
+            kept, _ = select(hits.mask, request, columns, facets=False)
+            for docnum, _score in ordered(plan, hits, kept, columns, None):
+                yield self.links.csv_row(item_of(searcher.stored_fields(docnum)))
+
+    def marker(self, q: str) -> TermMarker:
+        words = interpret_query(q).words  # the dates typed in the box are a filter
+        if not words.strip():
+            return TermMarker()
+        index = self.handle.index
+        with thread_searcher(index) as searcher:
+            compiled = to_whoosh(parse_query(words), searcher.schema)
+            terms = highlight_terms(compiled.query, searcher.reader())
+            return TermMarker(terms, searcher.schema["text"].analyzer)
+
+    # --- Items
+
+    def item(self, item_id: str) -> AgendaItem | None:
+        if not item_id or len(item_id) > MAX_ID_LENGTH:
+            return None
+        index = self.handle.index
+        with thread_searcher(index) as searcher:
+            fields = searcher.document(id=item_id)
+        return item_of(fields) if fields else None
+
+    def item_view(self, item: AgendaItem) -> dict:
+        return self.links.item_view(item)
+
+    def _items_where(self, q, newest_first: bool) -> list[ItemSummary]:
+        index = self.handle.index
+        with thread_searcher(index) as searcher:
+            columns = columns_of(index, searcher)
+            docs = np.flatnonzero(run_query(searcher, q, columns.stats).mask)
+            ranks = columns.ranks(newest_first)
+            docs = docs[np.argsort(ranks[docs], kind="stable")].tolist()
+            return [ItemSummary.of(item_of(searcher.stored_fields(d)), self.links) for d in docs]
+
+    def same_meeting(self, item=None, *, committee: str = "",
+                     meeting_date: str = "") -> list[ItemSummary]:  # fmt: skip
+        """The items of the meeting of `item` (an AgendaItem or its dict), or of the
+        given committee and date, in agenda order."""
+        committee = committee or _field(item, "committee")
+        meeting_date = meeting_date or _field(item, "meeting_date")
+        try:
+            day = date.fromisoformat(meeting_date)
+        except (TypeError, ValueError):
+            return []
+        if not committee:
+            return []
+        q = wq.And([
+            wq.Term("committee", committee),
+            wq.DateRange("meeting_date", datetime.combine(day, time.min),
+                         datetime.combine(day, time.max)),
+        ])  # fmt: skip
+        return self._items_where(q, newest_first=False)
+
+    def same_case(self, case) -> list[ItemSummary]:
+        number = case if isinstance(case, str) else _field(case, "case_number")
+        digits = case_digits_of(number)
+        if not digits:
+            return []
+        return self._items_where(wq.Term("case_digits", digits), newest_first=False)

@@ -1,0 +1,202 @@
+"""How the Whoosh engine runs a search plan (plan.py) over one generation.
+
+1. The plan's query tree becomes a Whoosh query (compile.py); every item matching it
+   is found with its score, as arrays over the generation's docnums (execute.py:
+   Whoosh's postings and Whoosh's BM25F, without Whoosh's one-document-at-a-time
+   matchers); the dates and the case number narrow that down.
+2. The committee, status and year of each item come from the generation's columns
+   (columns.py); each facet is counted over the items that pass the *other* two facet
+   filters, so choosing a committee does not hide the other committees; the items
+   passing all of them are the result.
+3. Only the page asked for is ordered out (the best scores, ties in docnum order as
+   Whoosh orders them, or the date ranks), loaded, and given a snippet.
+
+Two second tries, each logged and counted (Fallbacks): a date typed in the search box
+that finds nothing at all is searched as words ("møde 16. juni 2021": the item naming
+the next meeting, held months before it), and a query the executor cannot run is
+searched as its plain words.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import Counter
+from contextlib import contextmanager
+
+import numpy as np
+from whoosh import query as wq
+
+from ..engine import SearchStopped
+from ..plan import SearchPlan, plan_search
+from ..query import SearchRequest
+from .columns import Columns
+from .compile import WhooshQuery, to_whoosh
+from .execute import Hits, run_query
+
+__all__ = ["Fallbacks", "Timer", "match", "ordered", "select"]
+
+log = logging.getLogger("searchapp.search")
+
+
+class Fallbacks:
+    """How often this process searched something other than what was typed, by why:
+    "syntax" (the query syntax could not be read), "no_terms" (the query as read asked
+    for nothing the index has, its words did), "engine" (the executor failed on the
+    query), "dates" (a typed date found nothing and was searched as words)."""
+
+    KINDS = ("syntax", "no_terms", "engine", "dates")
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.searches = 0
+        self.counts: Counter[str] = Counter()
+
+    def searched(self) -> None:
+        with self._lock:
+            self.searches += 1
+
+    def fell_back(self, kind: str, q: str, reason: str) -> None:
+        with self._lock:
+            self.counts[kind] += 1
+        log.warning("search fallback (%s) for q=%r: %s", kind, q, reason)
+
+    def to_dict(self) -> dict:
+        with self._lock:
+            return {"searches": self.searches,
+                    "fallbacks": {kind: self.counts[kind] for kind in self.KINDS}}  # fmt: skip
+
+
+class Timer:
+    """Milliseconds spent in each stage of a search, when asked for (timings=True)."""
+
+    def __init__(self, on: bool):
+        self.on = on
+        self.ms: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str):
+        if not self.on:
+            yield
+            return
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.ms[name] = self.ms.get(name, 0.0) + (time.perf_counter() - t0) * 1000
+
+    def result(self) -> dict[str, float] | None:
+        return dict(self.ms) if self.on else None
+
+
+def _compiled(plan: SearchPlan, schema, fallbacks: Fallbacks | None) -> WhooshQuery | None:
+    """The plan's words as a Whoosh query; a fallback made on the way is logged and
+    counted in `fallbacks` (None: it was already)."""
+    if plan.parsed is None:
+        return None
+    compiled = to_whoosh(plan.parsed, schema)
+    if compiled.fallback and fallbacks is not None:
+        kind = "syntax" if plan.parsed.fallback else "no_terms"
+        fallbacks.fell_back(kind, plan.request.q, "; ".join(compiled.notes))
+    return compiled
+
+
+def _matching(searcher, plan: SearchPlan, compiled, columns: Columns, budget) -> Hits:
+    """The items matching the words, the dates and the case number, with the words'
+    scores (None for a plan without words)."""
+    if compiled is None:
+        hits = Hits(columns.live.copy(), None)
+    else:
+        hits = run_query(searcher, compiled.query, columns.stats, budget)
+    if plan.date_from or plan.date_to:
+        day = columns.day
+        hits.mask &= day > 0
+        if plan.date_from:
+            hits.mask &= day >= plan.date_from.toordinal()
+        if plan.date_to:
+            hits.mask &= day <= plan.date_to.toordinal()
+    if plan.case:
+        hits.mask &= run_query(searcher, wq.Term("case_digits", plan.case), columns.stats).mask
+    return hits
+
+
+def match(searcher, request: SearchRequest, columns: Columns, fallbacks: Fallbacks,
+          budget=None) -> tuple[SearchPlan, WhooshQuery | None, Hits]:  # fmt: skip
+    """Plan and run a request's words and filters: (the plan run, its Whoosh query,
+    the hits), with the two second tries of the module's docstring."""
+    plan = plan_search(request, columns.committees)
+    compiled = _compiled(plan, searcher.schema, fallbacks)
+    try:
+        hits = _matching(searcher, plan, compiled, columns, budget)
+        if not hits.mask.any() and plan.reading.has_dates:
+            fallbacks.fell_back("dates", request.q, "the dates typed found nothing")
+            plan = plan.words_only(columns.committees)
+            compiled = _compiled(plan, searcher.schema, fallbacks)
+            hits = _matching(searcher, plan, compiled, columns, budget)
+    except SearchStopped:
+        raise
+    except Exception as exc:
+        if compiled is None or compiled.fallback:
+            raise
+        fallbacks.fell_back("engine", request.q, f"{type(exc).__name__}: {exc}")
+        plan = plan.plain(f"{type(exc).__name__}")
+        compiled = _compiled(plan, searcher.schema, None)  # logged and counted just now
+        hits = _matching(searcher, plan, compiled, columns, budget)
+    return plan, compiled, hits
+
+
+def select(mask: np.ndarray, request: SearchRequest, columns: Columns, facets: bool = True):
+    """The docs passing all three facet filters (a mask), and each facet's counts over
+    the docs passing the other two ({"committee": Counter, ...}; None without
+    `facets`)."""
+    ok_c = columns.committee.allowing({c.casefold() for c in request.committee},
+                                      key=str.casefold) if request.committee else None  # fmt: skip
+    ok_s = columns.status.allowing(set(request.status)) if request.status else None
+    ok_y = columns.year.allowing(set(request.year)) if request.year else None
+
+    def passing(*oks):
+        out = mask
+        for ok in oks:
+            if ok is not None:
+                out = out & ok
+        return out
+
+    kept = passing(ok_c, ok_s, ok_y)
+    if not facets:
+        return kept, None
+    return kept, {
+        "committee": columns.committee.counts(passing(ok_s, ok_y)),
+        "year": columns.year.counts(passing(ok_c, ok_s)),
+        "status": columns.status.counts(passing(ok_c, ok_y)),
+    }
+
+
+def top(docs: np.ndarray, scores: np.ndarray, limit: int | None) -> np.ndarray:
+    """`docs` by score, best first, ties in docnum order (as Whoosh orders them); only
+    the first `limit` are sorted."""
+    values = scores[docs]
+    if limit is not None and limit < len(docs):
+        threshold = np.partition(values, len(values) - limit)[len(values) - limit]
+        keep = values >= threshold
+        docs, values = docs[keep], values[keep]
+    order = np.lexsort((docs, -values))
+    return docs[order] if limit is None else docs[order][:limit]
+
+
+def ordered(plan: SearchPlan, hits: Hits, kept: np.ndarray, columns: Columns,
+            limit: int | None) -> list[tuple[int, float | None]]:  # fmt: skip
+    """(docnum, score) of the first `limit` kept docs (all of them with None), in the
+    order the plan asks for."""
+    docs = np.flatnonzero(kept)
+    if not len(docs):
+        return []
+    sort = plan.sort
+    if sort == "relevance" and hits.scores is not None:
+        best = top(docs, hits.scores, limit)
+        return [(d, float(hits.scores[d])) for d in best.tolist()]
+    ranks = columns.ranks(newest_first=sort != "date_asc")
+    if limit is not None and limit < len(docs):
+        docs = docs[np.argpartition(ranks[docs], limit - 1)[:limit]]
+    in_order = docs[np.argsort(ranks[docs], kind="stable")]
+    return [(d, None) for d in in_order.tolist()]

@@ -11,13 +11,13 @@ from pathlib import Path
 import click
 
 from ..config import Config
+from ..engine import open_store
 from ..index import (
     IndexNotFound,
     IndexProblem,
     Progress,
     ReindexReport,
     index_stats,
-    read_manifest,
     reindex,
 )
 from ..safetext import printable
@@ -160,7 +160,7 @@ def sources_to_index(config: Config) -> tuple[list[Path], list[str]]:
     if not missing:
         return list(config.sources), []
     try:
-        indexed = [Path(p) for p in read_manifest(config.index_path).get("files", {})]
+        indexed = [Path(p) for p in open_store(config.index_path).manifest().get("files", {})]
     except IndexNotFound:
         indexed = []
     sources, notes = [], []

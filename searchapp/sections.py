@@ -68,7 +68,12 @@ _DECISION_HEADING_RES = [
     re.compile(
         rf"^beslutning(?:er)?\s+(?:i|fra|på|af)?\s*.{{2,80}}?\s+(?:den|d\.)\s*(?:{_DATE})", re.I
     ),  # fmt: skip
-    re.compile(rf"^.{{2,80}}?s\s+beslutning(?:er)?\s+(?:den|d\.)\s*(?:{_DATE})", re.I),
+    # "... beslutning den 04.12.2012", Copenhagen's "Økonomiudvalgets beslutning i mødet den
+    # 31. marts 2020"
+    re.compile(
+        rf"^.{{2,80}}?s\s+beslutning(?:er)?\s+(?:[ip]å?\s+mødet\s+)?(?:den|d\.)\s*(?:{_DATE})",
+        re.I,
+    ),
     re.compile(r"^(?:beslutning|beslutninger)\s+(?:i|fra|på)\s+\S.{1,80}$", re.I),
     re.compile(r"^.{2,80}?(?:udvalgets|rådets|bestyrelsens|magistratens)\s+beslutning$", re.I),
 ]

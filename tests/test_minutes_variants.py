@@ -116,3 +116,42 @@ def test_committee_from_the_decision_heading_or_unknown():
 def test_no_date_anywhere_is_an_error_that_says_what_was_looked_for():
     with pytest.raises(MinutesError, match=r"no meeting date found\): looked for"):
         parse([[("1. Skolestart", BIG), ("Beslutning", BOLD), ("Godkendt.", BODY)]])
+
+
+@pytest.mark.parametrize(
+    "front,facts",
+    [
+        # Region Midtjylland, 2007: the title line says it all
+        (["Referat af mødet i Regionsrådet 14. november 2007 kl. 14:00 i Regionsrådssalen, "
+          "Regionshuset Viborg"],
+         ("Regionsrådet", "2007-11-14", "14:00", "Regionsrådssalen, Regionshuset Viborg")),
+        # Skive, 2014: the body in capitals, labelled facts
+        (["ÅBEN DAGSORDEN ØKONOMIUDVALG", "Mødedato: 12. august 2014",
+          "Mødested: Gl. Rådhus, Byrådssalen", "Mødetidspunkt: 16:00"],
+         ("Økonomiudvalg", "2014-08-12", "16:00", "Gl. Rådhus, Byrådssalen")),
+        # Frederikssund, 2010: date, time and place on one line
+        (["Referat fra møde i Økonomiudvalget",
+          "Tirsdag den 18. maj 2010 Kl. 15.00 i Borgmesterens kontor"],
+         ("Økonomiudvalget", "2010-05-18", "15:00", "Borgmesterens kontor")),
+    ],
+)  # fmt: skip
+def test_front_pages_of_other_systems(front, facts):
+    from searchapp.minutes.frontpage import read_front_page
+
+    found = read_front_page([Line(text, 1) for text in front], [], len(front))
+    assert (found.committee, found.meeting_date, found.meeting_time, found.place) == facts
+
+
+def test_for_lukkede_doere_group_and_copenhagens_decision_heading():
+    meeting = parse([FRONT, [
+        ("Til behandling - for åbne døre", BOLD),
+        ("1. Godkendelse af dagsorden", BIG),
+        ("Økonomiudvalgets beslutning i mødet den 31. marts 2020", BOLD),
+        ("Dagsordenen blev godkendt.", BODY),
+        ("Til behandling - for lukkede døre", BOLD),
+        ("2. Lukket sag: Salg af jord", BIG), ("Beslutning", BOLD), ("Godkendt.", BODY),
+    ]])  # fmt: skip
+    first, second = meeting.items
+    assert first.decision == "Dagsordenen blev godkendt." and first.status == "approved"
+    assert not first.closed and second.closed
+    assert "lukkede døre" not in first.text

@@ -24,7 +24,6 @@ from ..parse import parse_lines
 from .frontpage import MeetingFacts, read_front_page
 from .headings import body_font, closed_title, find_headings, headings_from_toc
 from .items import (
-    GROUP_RE,
     DraftItem,
     LabelStyle,
     attachment_titles,
@@ -32,7 +31,7 @@ from .items import (
     read_item,
     urls_in,
 )
-from .toc import find_toc
+from .toc import GROUP_RE, closes, find_toc
 
 __all__ = ["MinutesError", "parse_minutes"]
 
@@ -169,10 +168,12 @@ def _closed_in_toc(toc) -> set[str]:
     """The numbers the contents lists under "Lukket referat" (or a like group)."""
     if toc is None:
         return set()
-    return {
-        e.number for e in toc.entries
-        if e.number and e.group.lower().startswith("lukke")
-    }  # fmt: skip
+    closed = set()
+    for entry in toc.entries:
+        group = GROUP_RE.match(entry.group)
+        if entry.number and group and closes(group):
+            closed.add(entry.number)
+    return closed
 
 
 def _closed_group_start(lines: list[Line], headings) -> int | None:
@@ -182,7 +183,7 @@ def _closed_group_start(lines: list[Line], headings) -> int | None:
     first = headings[0].index
     for i in range(first + 1, len(lines)):
         m = GROUP_RE.match(lines[i].text.strip())
-        if m and m["open"].lower().startswith("lukke"):
+        if m and closes(m):
             return i
     return None
 

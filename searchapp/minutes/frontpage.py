@@ -94,6 +94,12 @@ def read_front_page(lines: list[Line], running: list[str], until: int) -> Meetin
         found = find_date(rest)
         if found:
             facts.meeting_date = facts.meeting_date or found.iso
+            # "Referat af mødet i Regionsrådet 14. november 2007 kl. 14:00 i Regionsrådssalen"
+            after = rest[found.end :]
+            facts.meeting_time = facts.meeting_time or find_time(after)
+            place = re.search(r"\bi\s+(?P<place>[A-ZÆØÅ].{2,120})$", after)
+            if place and not facts.place:
+                facts.place = place["place"].strip()
             rest = rest[: found.start]
         rest = re.sub(r"\s+(?:d\.|den|mødet|møde|,)\s*$", "", rest.strip(), flags=re.I)
         if rest and not facts.committee and len(rest) <= 80:
@@ -112,7 +118,12 @@ def read_front_page(lines: list[Line], running: list[str], until: int) -> Meetin
             facts.meeting_time = facts.meeting_time or find_time(text)
             # eDoc: "tirsdag den 4. december 2012, kl. 13:00" / "i Mødecenter C, ..."
             nxt = texts[i + 1] if i + 1 < len(texts) else ""
-            place = re.match(r"^(?:i|på)\s+(?P<place>\S.{0,100})$", nxt)
+            # ... or on the date's own line: "Tirsdag den 18. maj 2010 kl. 15.00 i Byrådssalen"
+            place = re.search(
+                r"\bkl\.?\s*[\d.:]+\s*(?:-\s*[\d.:]+\s*)?,?\s+i\s+(?P<place>\S.{0,100})$",
+                text,
+                re.I,
+            ) or re.match(r"^(?:i|på)\s+(?P<place>\S.{0,100})$", nxt)
             if not facts.place and place:
                 facts.place = place["place"].strip()
     # 4. The running header: "Sundheds- og Forebyggelsesudvalget", "Dato: 04.12.2012".
@@ -123,7 +134,7 @@ def read_front_page(lines: list[Line], running: list[str], until: int) -> Meetin
             found = find_date(text)
             if found:
                 facts.meeting_date = found.iso
-    facts.committee = re.sub(r"\s+", " ", facts.committee).strip()
+    facts.committee = _tidy(facts.committee)
     # The municipality: named outright, in the place, or in the body's name.
     facts.municipality = (
         find_in_text("\n".join(texts[:40]))
@@ -137,6 +148,27 @@ def read_front_page(lines: list[Line], running: list[str], until: int) -> Meetin
         "the running header",
     ]
     return facts
+
+
+_LOWER_WORDS = {"og", "for", "i", "af", "til", "med"}
+
+
+def _tidy(name: str) -> str:
+    """Spaces made single, and a name in capitals ("TEKNIK- OG MILJØUDVALGET") written as
+    names are ("Teknik- og Miljøudvalget"); short acronyms ("KKR") stay."""
+    name = re.sub(r"\s+", " ", name).strip()
+    letters = [c for c in name if c.isalpha()]
+    if len(letters) < 6 or not all(c.isupper() for c in letters):
+        return name
+    words = []
+    for k, word in enumerate(name.split(" ")):
+        if len(word) <= 3 and word.isalpha() and word.lower() not in _LOWER_WORDS:
+            words.append(word)
+        elif k and word.lower() in _LOWER_WORDS:
+            words.append(word.lower())
+        else:
+            words.append(word[:1] + word[1:].lower())
+    return " ".join(words)
 
 
 def _municipality_of(committee: str) -> str:

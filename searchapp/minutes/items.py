@@ -19,12 +19,21 @@ from ..casenumbers import case_number_line, find_case_numbers
 from ..extract import Line
 from ..sections import section_kind, split_inline_label
 from .headings import BodyFont, Heading
+from .toc import GROUP_RE
 
 _DOC_NUMBER_RE = re.compile(r"^dok(?:ument)?\.?\s*-?\s*nr\.?\s*:?\s*(?P<number>\S+)\s*$", re.I)
 _HANDLER_RE = re.compile(
-    r"^(?:sagsbehandler|sagsansvarlig|ansvarlig|forfatter)\s*:?\s*(?P<who>\S.{0,60})$", re.I
+    r"^(?:sagsbehandler|sagsbeh\.?|sagsansvarlig|ansvarlig|forfatter|initialer)\s*:?\s*"
+    r"(?P<who>\S.{0,60})$",
+    re.I,
 )
-_CASE_LABEL_ONLY_RE = re.compile(r"^(?:sagsnr|sags\s*nr|sagsnummer|sag\s*nr)\.?\s*:?\s*$", re.I)
+# A label printed with nothing after it ("J.nr.:", "Sagsid.:"), and eDoc-era markers of
+# an open item ("Åben sag"): item metadata, not text.
+_CASE_LABEL_ONLY_RE = re.compile(
+    r"^(?:sagsnr|sags\s*nr|sagsnummer|sag\s*nr|j\.\s*nr|journalnr|sagsid|sags-id|dok\.\s*nr"
+    r"|initialer|sagsbeh|sagsbehandler)\.?\s*:?\s*$|^åben\s+sag$|^åbent(?:\s+punkt)?$",
+    re.I,
+)
 _CLOSED_MARK_RE = re.compile(
     r"^(?:lukket\s+(?:punkt|sag|møde)|sagen\s+behandles\s+(?:for\s+)?lukkede?\s+døre"
     r"|behandles\s+for\s+lukkede\s+døre|fortrolig(?:t)?(?:\s+punkt)?)\.?$",
@@ -96,12 +105,6 @@ class LabelStyle:
 def _all_caps(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 6 and all(c.isupper() for c in letters)
-
-
-# "Åbent referat" / "Lukket referat": a group of items, not a section of the one before.
-GROUP_RE = re.compile(
-    r"^(?P<open>åbent?|lukket|lukkede)\s+(?:referat|dagsorden|punkter|møde|del|sager)$", re.I
-)
 
 
 def read_item(lines: list[Line], heading: Heading, end: int, labels: LabelStyle) -> DraftItem:

@@ -38,9 +38,19 @@ class Toc:
     entries: list[TocEntry]
 
 
-_GROUP_RE = re.compile(
-    r"^(?:åbent?|lukket|lukkede)\s+(?:referat|dagsorden|punkter|møde|del|sager)$", re.I
+# "Åbent referat" / "Lukket referat", "Til behandling - for lukkede døre": a group of
+# items in the contents and in the text, never a section of the item before it.
+GROUP_RE = re.compile(
+    r"^(?:(?:til\s+\w+\s*[-–]\s*)?for\s+(?P<doors>åbne|lukkede)\s+døre"
+    r"|(?P<open>åbent?|lukket|lukkede)\s+(?:referat|dagsorden|punkter|møde|del|sager))$",
+    re.I,
 )
+
+
+def closes(group: re.Match) -> bool:
+    """Whether the items after a group heading are closed."""
+    word = group["open"] or group["doors"] or ""
+    return word.lower().startswith("lukke")
 
 
 def find_toc(lines: list[Line]) -> Toc | None:
@@ -80,7 +90,7 @@ def _entries(lines: list[Line]) -> list[TocEntry]:
         text = line.text.strip()
         if not text:
             continue
-        if _GROUP_RE.match(text):
+        if GROUP_RE.match(text):
             group = text
             pending = ""
             continue

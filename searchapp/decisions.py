@@ -26,6 +26,7 @@ _STATUS_PATTERNS = [
     ),
     ("postponed", r"\budsat\w*|\budsætte\w*|\budskudt\w*|\budskyde\w*|\budsættes\b"),
     ("postponed", r"besluttede\s+at\s+(?:udsætte|udskyde)"),
+    ("postponed", r"\b(?:taget|trukket)\s+(?:af|fra)\s+dagsordenen\b|\budgik\b"),
     # "Økonomiudvalget anbefaler overfor Byrådet, at ... godkendes": a recommendation to
     # the body that decides, not the decision itself.
     ("recommended", r"\banbefal\w*|\bindstilles\s+til\s+(?:godkendelse|vedtagelse)\b"),
@@ -37,7 +38,8 @@ _STATUS_PATTERNS = [
     (
         "referred",
         r"\b(?:fremsendes|oversendes|videresendes|tilbagesendes|henvises|henvist|sendes\s+videre"
-        r"|sendes\s+tilbage|sendes\s+til|oversendt|videresendt)\b",
+        r"|sendes\s+tilbage|sendes\s+til|oversendt|videresendt"
+        r"|sendte\s+(?:sagen\s+)?(?:tilbage|videre))\b",
     ),
     (
         "approved",
@@ -45,8 +47,15 @@ _STATUS_PATTERNS = [
         r"|\bvedtaget\b|\bvedtages\b|\bbevilget\b|\bbevilgede\b|\bimødekommet\b",
     ),
     ("approved", r"\budpegede\b|\budpeges\b|\bgav\s+\w+\s+mandat\b|\bindstillede\b"),
+    ("approved", r"\bvalgte\s+(?!at\b)\w+.{0,60}?\bsom\b"),  # "valgte X som ny formand"
     ("approved", r"\bindstillingen\s+(?:blev\s+)?fulgt\b|\bindstillingen\s+følges\b"),
     ("noted", r"til\s+efterretning|\btaget\s+til\s+orientering\b"),
+    # A theme meeting held, citizens' questions answered, nothing to report: noted.
+    (
+        "noted",
+        r"\bblev\s+(?:af)?holdt\b|\bbesvarede\s+(?:\w+\s+){0,3}spørgsmål|\bintet\s+at\s+orientere\b"
+        r"|\bingen\s+(?:orienteringer|orienteringspunkter|spørgsmål)\b",
+    ),
     ("discussed", r"\bdrøft\w*|\bgav\s+input\b|\bgav\s+\w+\s+input\b|\bkom\s+med\s+input\b"),
 ]
 _STATUS_RES = [(status, re.compile(p, re.I)) for status, p in _STATUS_PATTERNS]

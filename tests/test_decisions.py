@@ -38,6 +38,15 @@ from searchapp.models import STATUS_LABELS, STATUSES
         ("Indstilles til godkendelse", "recommended"),
         ("Taget til efterretning", "noted"),
         ("Indstillingen blev godkendt.", "approved"),
+        # What Greve writes where nothing is decided
+        ("Temamødet blev holdt.", "noted"),
+        ("Byrådet besvarede borgernes spørgsmål.", "noted"),
+        ("Der var intet at orientere om.", "noted"),
+        ("Sagen blev taget af dagsordenen.", "postponed"),
+        ("Byrådet sendte sagen tilbage til behandling i fagudvalg.", "referred"),
+        ("Udvalget valgte Simon Østergaard (V) som ny formand.", "approved"),
+        ("Udvalget valgte at udsætte sagen.", "postponed"),
+        ("Afbud: Liselott Blixt", "unknown"),
         # Votes that reject
         ("Forslaget faldt, idet 10 stemte for og 21 imod.", "rejected"),
         ("Indstillingen blev ikke godkendt.", "rejected"),

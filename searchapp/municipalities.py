@@ -35,6 +35,16 @@ REGIONS = (
 )  # fmt: skip
 
 
+_ELECTION_PERIOD_RE = re.compile(r"\s*[(,]?\s*(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d\s*\)?\s*$")
+
+
+def without_election_period(name: str) -> str:
+    """ "Byråd 2022-2025" -> "Byråd": the period is not part of the body's name, and its
+    meetings must group with those of the next period."""
+    name = " ".join(name.split())
+    return _ELECTION_PERIOD_RE.sub("", name).strip() or name
+
+
 def official_name(short: str) -> str:
     """ "Greve" -> "Greve Kommune"; "Københavns" -> "Københavns Kommune"; a region and
     Bornholm keep their names."""

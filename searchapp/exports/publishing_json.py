@@ -19,22 +19,20 @@ the attachments in `<host>/bilag/<id>.pdf`: those PDFs are this reader's members
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..ingest import IngestError
+from ..minutes.headings import closed_title
+from ..mirror import ATTACHMENTS_DIR, attachment_file_name
 from ..models import AgendaItem, AttachmentRef, Meeting, Section
-from ..municipalities import find_in_text, from_host
+from ..municipalities import find_in_text, from_host, without_election_period
 from ..sources import Reader, ReadOptions, register
 from .base import build_item, case_numbers, parse_when
 from .html import html_sections
 
 FORMAT = "publishing-json"
 ATTACHMENT_PATH = "/Vis/Pdf/bilag/"
-_CLOSED_RE = re.compile(r"^\s*lukket\b(?:\s+punkt\b)?\s*[:\-–]?", re.I)
-_PERIOD_RE = re.compile(r"\s*[(,]?\s*\d{4}\s*[-–]\s*\d{4}\s*\)?\s*$")
-_UNSAFE = re.compile(r"[\x00-\x1f/\\:*?\"<>|]+")
 
 
 # -- recognising ------------------------------------------------------------------------
@@ -92,13 +90,14 @@ def members(path: Path) -> list[Path]:
 
 def _stored_file(meeting_file: Path, attachment_id: str) -> Path | None:
     """The PDF of an attachment id where a mirror keeps it: `../bilag/<id>.pdf` (the
-    fetcher's layout), `bilag/<id>.pdf` or `<id>.pdf` beside the meeting."""
-    name = _UNSAFE.sub("_", attachment_id).strip(". ")
-    if not name or set(name) <= {"0", "-"}:
-        return None
+    fetcher's layout, named as `mirror` names it), `bilag/<id>.pdf` or `<id>.pdf` beside
+    the meeting."""
+    if not attachment_id.strip(" .0-"):
+        return None  # no id, or the nil GUID
+    name = attachment_file_name(attachment_id)
     folder = meeting_file.parent
-    for candidate in (folder.parent / "bilag", folder / "bilag", folder):
-        file = candidate / f"{name}.pdf"
+    for candidate in (folder.parent / ATTACHMENTS_DIR, folder / ATTACHMENTS_DIR, folder):
+        file = candidate / name
         if file.is_file():
             return file
     return None
@@ -112,7 +111,7 @@ def read(path: Path, options: ReadOptions) -> list[Meeting]:
     data = _load(path)
     committee_field = data.get("Udvalg") if isinstance(data.get("Udvalg"), dict) else {}
     moede = data.get("Moede") if isinstance(data.get("Moede"), dict) else {}
-    committee = committee_name(str(committee_field.get("Navn") or ""))
+    committee = without_election_period(str(committee_field.get("Navn") or ""))
     when = str(moede.get("Dato") or moede.get("MeetingBeginUtc") or "")
     meeting_date, meeting_time = parse_when(when)
     if not committee or not meeting_date:
@@ -146,14 +145,6 @@ def read(path: Path, options: ReadOptions) -> list[Meeting]:
     return [meeting]
 
 
-def committee_name(name: str) -> str:
-    """ "Byråd 2022-2025" -> "Byråd": the election period is not part of the body's
-    name, and its meetings must group with those of the next period."""
-    name = " ".join(name.split())
-    stripped = _PERIOD_RE.sub("", name).strip()
-    return stripped or name
-
-
 def _items(data: dict) -> list[dict]:
     points = [p for p in data.get("Dagsordenpunkter") or [] if isinstance(p, dict)]
     if all(isinstance(p.get("Sorting"), int) for p in points):
@@ -182,7 +173,7 @@ def _item(
 ) -> AgendaItem:
     number = str(point.get("Punktnummer") or point.get("Number") or position).strip()
     title = " ".join(str(point.get("Navn") or point.get("Caption") or "").split())
-    closed = bool(_CLOSED_RE.match(title)) or (trust_open and point.get("IsOpen") is False)
+    closed = closed_title(title) or (trust_open and point.get("IsOpen") is False)
     sections: list[Section] = []
     links = []
     for field in point.get("Felter") or []:

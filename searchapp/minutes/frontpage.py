@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..danish import find_date, find_time
 from ..extract import Line
-from ..municipalities import find_in_text, lookup
+from ..municipalities import find_in_text, lookup, without_election_period
 
 # What the document calls itself; a first line "REFERAT Aarhus Byråd d. 27-08-2025"
 # is that word, the body and the date.
@@ -37,7 +37,6 @@ _BODY_RE = re.compile(
     r"|forum|forsamling|repræsentantskab|repræsentantskabet|direktion|direktionen)$",
     re.I,
 )
-_ELECTION_PERIOD_RE = re.compile(r"\s+(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d$")
 
 
 @dataclass
@@ -54,7 +53,7 @@ class MeetingFacts:
 def _body_name(text: str) -> str:
     """ "Sundheds- og Forebyggelsesudvalget" -> itself; a sentence -> ""."""
     text = re.sub(r"\s+", " ", text).strip(" .,:;")
-    text = _ELECTION_PERIOD_RE.sub("", text)
+    text = without_election_period(text)
     if not text or len(text) > 80 or len(text.split()) > 8 or text.endswith("."):
         return ""
     return text if _BODY_RE.search(text) else ""
@@ -103,7 +102,7 @@ def read_front_page(lines: list[Line], running: list[str], until: int) -> Meetin
             rest = rest[: found.start]
         rest = re.sub(r"\s+(?:d\.|den|mødet|møde|,)\s*$", "", rest.strip(), flags=re.I)
         if rest and not facts.committee and len(rest) <= 80:
-            facts.committee = _ELECTION_PERIOD_RE.sub("", rest.strip(" ,.-–"))
+            facts.committee = without_election_period(rest.strip(" ,.-–"))
     # 3. Unlabelled lines of the first page: a body's name, a date line with the time,
     #    a place line ("i Mødecenter C ... på Ballerup Rådhus").
     for i, text in enumerate(texts[:40]):

@@ -155,3 +155,20 @@ def test_for_lukkede_doere_group_and_copenhagens_decision_heading():
     assert first.decision == "Dagsordenen blev godkendt." and first.status == "approved"
     assert not first.closed and second.closed
     assert "lukkede døre" not in first.text
+
+
+def test_labelled_facts_on_one_row():
+    meeting = parse([FRONT, [
+        ("1. Skolestart", BIG),
+        ("Sagsnr.: 24/1001\tSagsansvarlig: Jens Møller\tDok.nr.: 24/9876", BODY),
+        ("Beslutning", BOLD), ("Godkendt.", BODY),
+        ("2. Skolebus", BIG),
+        ("Sagsnr.: 24/1002 Sagsbehandler: Mette Kjær", BODY),
+        ("Beslutning", BOLD), ("Godkendt.", BODY),
+    ]])  # fmt: skip
+    first, second = meeting.items
+    assert (first.case_number, first.case_handler, first.document_number) == (
+        "24/1001", "Jens Møller", "24/9876"
+    )
+    assert (second.case_number, second.case_handler) == ("24/1002", "Mette Kjær")
+    assert "Sagsnr" not in first.text

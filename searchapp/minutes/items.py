@@ -183,8 +183,22 @@ def _meta(text: str) -> bool:
     )
 
 
+# A row of labelled facts ("Sagsnr.: 13/12345   Sagsansvarlig: JLH   Dok.nr.: 13/9876"):
+# each piece is taken on its own.
+_FACTS_SPLIT_RE = re.compile(
+    r"\s{2,}|\t|\s(?=(?:sagsansvarlig|sagsbehandler|sagsbeh\.|dok\.\s*nr|initialer)\b)", re.I
+)
+
+
 def _take_meta(draft: DraftItem, text: str) -> bool:
     """Case numbers, document numbers and case handlers before the first section."""
+    pieces = [p for p in _FACTS_SPLIT_RE.split(text) if p.strip()]
+    if len(pieces) > 1:
+        if all(_meta(p.strip()) or case_number_line(p.strip()) for p in pieces):
+            for piece in pieces:
+                _take_meta(draft, piece.strip())
+            return True
+        return False
     case = case_number_line(text)
     if case:
         if case.number.text not in draft.case_numbers:

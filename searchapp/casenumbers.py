@@ -60,9 +60,11 @@ NUMBER_PATTERN = f"(?:{DISTINCT_PATTERN}|{_BARE})"
 
 # What may stand before a case number: "Sagsnr.:", "Sags nr.", "Sagsnummer", "Sag nr.",
 # "Sag:", "J.nr.", "Journalnr.", "Journal nr.", "Sags-id:".
+# ("\s*(?:-\s*)?", not "\s*-?\s*": two runs of spaces side by side are split every way
+# before a match fails, quadratic in a long run of spaces; issue #14.)
 LABEL_PATTERN = (
-    r"(?:sags?\s*-?\s*(?:nr\b\.?|nummer\b|id\b)|sag\s*:|j\s*\.\s*nr\b\.?"
-    r"|journal\s*-?\s*(?:nr\b\.?|nummer\b))\s*:?\s*"
+    r"(?:sags?\s*(?:-\s*)?(?:nr\b\.?|nummer\b|id\b)|sag\s*:|j\s*\.\s*nr\b\.?"
+    r"|journal\s*(?:-\s*)?(?:nr\b\.?|nummer\b))\s*(?::\s*)?"
 )
 # A number is whole: not part of a longer word or number ("x2011-29298", "2011-29298-4").
 _BEFORE = r"(?<![\w./-])"

@@ -76,7 +76,8 @@ def _by_key() -> dict[str, str]:
 def lookup(place: str) -> str:
     """The official name for a municipality or region written any common way
     ("Greve", "greve kommune", "Århus", "Region Hovedstaden"), else ""."""
-    text = re.sub(r"\s+(?:kommune|kommunes|regionskommune|rådhus)$", "", place.strip(), flags=re.I)
+    text = re.sub(r"(?<!\s)\s+(?:kommune|kommunes|regionskommune|rådhus)$", "", place.strip(),
+                  flags=re.I)  # (?<!\s): linear in a long run of spaces
     return _by_key().get(_key(text), "")
 
 

@@ -26,6 +26,7 @@ class ExportError(Exception):
 # carriage return), and the raw characters themselves.
 _BAD_REF_RE = re.compile(r"&#(?:x0*([0-8bcefBCEF]|1[0-9a-fA-F])|0*([0-8]|1[124-9]|2[0-9]|3[01]));")
 _BAD_CHAR_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_DOCTYPE_RE = re.compile(rb"<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>", re.S)  # anchored: linear
 _PROLOG_RE = re.compile(r"\s*(?:<\?.*?\?>|<!--.*?-->)", re.S)
 
 
@@ -94,7 +95,20 @@ def xml_root_name(head: bytes) -> str:
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
     if not text.startswith(b"<"):
         return ""
-    text = re.sub(rb"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>", b"", text, flags=re.S)
+    # Skipped one by one from the start: a pattern removing them anywhere rescanned the
+    # rest for each unclosed "<?" (quadratic; issue #14).
+    while True:
+        text = text.lstrip()
+        for start, end in ((b"<?", b"?>"), (b"<!--", b"-->")):
+            if text.startswith(start):
+                cut = text.find(end, len(start))
+                text = text[cut + len(end) :] if cut >= 0 else b""
+                break
+        else:
+            doctype = _DOCTYPE_RE.match(text)
+            if not doctype:
+                break
+            text = text[doctype.end() :]
     m = re.match(rb"\s*<([A-Za-z_][\w.-]*)", text)
     return m.group(1).decode("ascii", "replace") if m else ""
 

@@ -39,7 +39,9 @@ from .base import (
 )
 
 FORMAT = "edoc-xml"
-_PDF_RE = re.compile(rb"<PDFDocument>\s*([^<]+?)\s*</PDFDocument>")
+# The name is stripped in Python: "\s*([^<]+?)\s*" tried every split of a run of spaces
+# (the parent process reads this while it scans: hours for one file; issue #14).
+_PDF_RE = re.compile(rb"<PDFDocument>([^<]*)</PDFDocument>")
 
 
 def sniff(path: Path, head: bytes) -> bool:
@@ -54,7 +56,9 @@ def members(path: Path) -> list[Path]:
         data = Path(path).read_bytes()
     except OSError:
         return []
-    names = {m.group(1).decode("utf-8", "replace").lower() for m in _PDF_RE.finditer(data)}
+    names = {
+        m.group(1).strip().decode("utf-8", "replace").lower() for m in _PDF_RE.finditer(data)
+    } - {""}
     folder = Path(path).parent
     try:
         return sorted(p for p in folder.iterdir() if p.name.lower() in names and p.is_file())

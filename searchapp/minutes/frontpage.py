@@ -100,7 +100,7 @@ def read_front_page(lines: list[Line], running: list[str], until: int) -> Meetin
             if place and not facts.place:
                 facts.place = place["place"].strip()
             rest = rest[: found.start]
-        rest = re.sub(r"\s+(?:d\.|den|mødet|møde|,)\s*$", "", rest.strip(), flags=re.I)
+        rest = re.sub(r"(?<!\s)\s+(?:d\.|den|mødet|møde|,)\s*$", "", rest.strip(), flags=re.I)
         if rest and not facts.committee and len(rest) <= 80:
             facts.committee = without_election_period(rest.strip(" ,.-–"))
     # 3. Unlabelled lines of the first page: a body's name, a date line with the time,

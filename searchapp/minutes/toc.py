@@ -14,7 +14,10 @@ from ..extract import Line
 
 _TOC_HEADING_RE = re.compile(r"^(?:indholdsfortegnelse|indhold|indholdsliste)\s*:?$", re.I)
 # "Godkendelse af dagsorden......... 3", "1. Meddelelser 3", "Punkt 4 Title  12"
-_LEADERS_RE = re.compile(r"\s*(?:\.{3,}|…+|_{3,}|\s{3,}|\t)\s*(?P<page>\d{1,4})\s*$")
+# Read backwards from the line's end, anchored: searched forwards, the three runs of
+# spaces around the leader were split every way from every character (a line with 200
+# spaces took 3 s, 1,000 hours; issue #14). See _leaders.
+_LEADERS_REVERSED_RE = re.compile(r"\s*(?P<page>\d{1,4})\s*(?:\.{3,}|…+|_{3,}|\s{3,}|\t)\s*")
 _PAGE_ONLY_RE = re.compile(r"^\s*(?P<page>\d{1,4})\s*$")
 _DOTS_RE = re.compile(r"\.{3,}|…+")
 _NUMBER_RE = re.compile(
@@ -53,6 +56,15 @@ def closes(group: re.Match) -> bool:
     return word.lower().startswith("lukke")
 
 
+def _leaders(text: str) -> tuple[int, int] | None:
+    """(where the leader starts, the page) of "Title ......... 12", "Title   12" or
+    "Title<TAB>12"; None when the line does not end so."""
+    m = _LEADERS_REVERSED_RE.match(text[::-1])
+    if m is None:
+        return None
+    return len(text) - m.end(), int(m["page"][::-1])
+
+
 def find_toc(lines: list[Line]) -> Toc | None:
     """The contents, or None. It runs from its heading to the end of its page, and on
     over the next pages while their lines still look like contents (leaders and page
@@ -73,7 +85,7 @@ def find_toc(lines: list[Line]) -> Toc | None:
             j += 1
         body = [ln for ln in lines[end:j] if ln.text.strip()]
         toc_like = sum(
-            1 for ln in body if _LEADERS_RE.search(ln.text) or _PAGE_ONLY_RE.match(ln.text)
+            1 for ln in body if _leaders(ln.text) or _PAGE_ONLY_RE.match(ln.text)
         )
         if not body or toc_like < len(body) * 0.4:
             break
@@ -102,10 +114,10 @@ def _entries(lines: list[Line]) -> list[TocEntry]:
             elif entries and entries[-1].page is None:
                 entries[-1].page = int(page_only["page"])
             continue
-        leaders = _LEADERS_RE.search(text)
+        leaders = _leaders(text)
         if leaders:
-            title = (pending + " " + text[: leaders.start()]).strip()
-            entries.append(_entry(title, int(leaders["page"]), group))
+            title = (pending + " " + text[: leaders[0]]).strip()
+            entries.append(_entry(title, leaders[1], group))
             pending = ""
             continue
         # A title without its page yet: the page follows on its own line (eDoc), or the

@@ -15,6 +15,7 @@ from .clean import clean
 from .extract import ExtractError, extract
 from .minutes import Fallbacks, MinutesError, parse_minutes
 from .models import AgendaItem, Meeting
+from .people import complete as complete_people
 from .safetext import xml_safe_fields
 from .sources import Reader, ReadOptions, reader_for, register
 from .sources import find_source_files as find_source_files
@@ -67,14 +68,15 @@ def _unknown_format(path: Path) -> str:
 
 def _finish(meeting: Meeting, options: ReadOptions) -> Meeting:
     """Every item carries its meeting's fields, and no character XML forbids (they
-    would break the Atom feed; see safetext.py)."""
+    would break the Atom feed; see safetext.py); who took part and where they stood
+    are read once the meeting is whole (searchapp/people)."""
     for item in meeting.items:
         xml_safe_fields(item)
         item.municipality = item.municipality or meeting.municipality
         item.meeting_time = item.meeting_time or meeting.meeting_time
         item.place = item.place or meeting.place
         item.source_format = item.source_format or meeting.source_format
-    return meeting
+    return complete_people(meeting)
 
 
 # -- the minutes readers: PDFs and text extractions -----------------------------------------

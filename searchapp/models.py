@@ -79,6 +79,79 @@ class AttachmentRef:
         return cls(**data)
 
 
+def _known(cls, data: dict) -> dict:
+    """The keys of `data` that are fields of `cls`: a record stored by an older or newer
+    searchapp still loads."""
+    names = {f.name for f in fields(cls)}
+    return {k: v for k, v in data.items() if k in names}
+
+
+# Who took part in a meeting, and where each took a stand (see searchapp/people).
+ROLES = ("formand", "næstformand", "medlem", "suppleant", "sekretær")
+ROLE_LABELS = {
+    "formand": "Formand",
+    "næstformand": "Næstformand",
+    "medlem": "Medlem",
+    "suppleant": "Suppleant",
+    "sekretær": "Sekretær",
+}
+POSITIONS = ("for", "against", "reservation", "abstained", "not_participating")
+POSITION_LABELS = {
+    "for": "For",
+    "against": "Imod",
+    "reservation": "Forbehold",
+    "abstained": "Undlod",
+    "not_participating": "Deltog ikke",
+}
+
+
+@dataclass
+class Participant:
+    """One person of a meeting's attendance: a member, a substitute or the secretary."""
+
+    name: str
+    party: str = ""  # the official list letter ("A", "Ø"), a local list's, "UP"; "" unknown
+    role: str = "medlem"  # one of ROLES
+    present: bool | None = True  # False: afbud/fraværende; None: not known (an agenda)
+    substitute_for: str = ""  # whom a suppleant sat for
+    absence: str = ""  # "afbud" or "fraværende" as the source says, when not present
+    body: str = ""  # the municipality a member of a joint body (KKR) comes from
+    source: str = ""  # what it was read from: "Tilstede", "Moededeltagere", a sentence
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Participant:
+        return cls(**_known(cls, data))
+
+
+@dataclass
+class Position:
+    """A stand a party or a person took on an item, with the sentence that says so."""
+
+    position: str  # one of POSITIONS
+    party: str = ""  # the party's letter; a person's party when known
+    person: str = ""  # "" when a party (its group) took the stand
+    sentence: str = ""
+    points: str = ""  # what of the item it concerns, as written: "beslutningspunkt 5"
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Position:
+        return cls(**_known(cls, data))
+
+
+@dataclass
+class VoteCount:
+    """A vote the decision counts: "Med stemmerne 19 for og 1 imod"."""
+
+    in_favour: int | None = None
+    against: int | None = None
+    abstained: int | None = None
+    sentence: str = ""
+
+    @classmethod
+    def from_dict(cls, data: dict) -> VoteCount:
+        return cls(**_known(cls, data))
+
+
 @dataclass
 class AgendaItem:
     """One agenda item of one meeting: the unit we index, search and show."""
@@ -114,6 +187,11 @@ class AgendaItem:
     source_format: str = ""  # "kkr", "firstagenda", "edoc", "generic", "edoc-xml", ...
     source_url: str = ""  # the item on the publishing site, when it came from one
     source_page: int | None = None  # the page of `source` the item starts on
+    # Who took part and where they stood (searchapp/people): the meeting's attendance,
+    # carried by each of its items like the meeting's other fields.
+    participants: list[Participant] = field(default_factory=list)
+    positions: list[Position] = field(default_factory=list)
+    votes: list[VoteCount] = field(default_factory=list)
 
     @property
     def year(self) -> str:
@@ -141,6 +219,10 @@ class AgendaItem:
             a if isinstance(a, AttachmentRef) else AttachmentRef.from_dict(a)
             for a in data.get("attachment_refs", ())
         ]
+        for name, kind in (("participants", Participant), ("positions", Position),
+                           ("votes", VoteCount)):  # fmt: skip
+            data[name] = [v if isinstance(v, kind) else kind.from_dict(v)
+                          for v in data.get(name, ())]  # fmt: skip
         return cls(**data)
 
 
@@ -156,6 +238,7 @@ class Meeting:
     meeting_time: str = ""
     place: str = ""
     source_format: str = ""
+    participants: list[Participant] = field(default_factory=list)
 
     @property
     def id(self) -> str:

@@ -25,6 +25,7 @@ from ..casenumbers import case_number_line
 from ..ingest import IngestError
 from ..models import AgendaItem, AttachmentRef, Meeting, Section
 from ..municipalities import find_in_text
+from ..people import read_attendance
 from ..sections import section_kind
 from ..sources import Reader, ReadOptions, register
 from .base import (
@@ -97,6 +98,7 @@ def read(path: Path, options: ReadOptions) -> list[Meeting]:
         meeting_time=meeting_time,
         place=place,
         source_format=FORMAT,
+        participants=read_attendance(header.splitlines()),
     )
     seen: set[str] = set()
     for agenda in agendas:

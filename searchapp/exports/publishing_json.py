@@ -25,8 +25,9 @@ from urllib.parse import urlsplit
 from ..ingest import IngestError
 from ..minutes.headings import closed_title
 from ..mirror import ATTACHMENTS_DIR, attachment_file_name
-from ..models import AgendaItem, AttachmentRef, Meeting, Section
+from ..models import AgendaItem, AttachmentRef, Meeting, Participant, Section
 from ..municipalities import find_in_text, from_host, without_election_period
+from ..people.names import clean_name, parse_entry
 from ..sources import Reader, ReadOptions, register
 from .base import build_item, case_numbers, parse_when
 from .html import html_sections
@@ -136,6 +137,7 @@ def read(path: Path, options: ReadOptions) -> list[Meeting]:
         meeting_time=meeting_time,
         place=place,
         source_format=FORMAT,
+        participants=participants(moede.get("Moededeltagere")),
     )
     # Greve sends IsOpen false for every item; it means something only where some
     # item of the meeting is open.
@@ -143,6 +145,29 @@ def read(path: Path, options: ReadOptions) -> list[Meeting]:
     for position, point in enumerate(points, start=1):
         meeting.items.append(_item(point, position, meeting, site, trust_open, path))
     return [meeting]
+
+
+def participants(listed) -> list[Participant]:
+    """`Moede.Moededeltagere`: [{Name, Absent, ParticipationCancelled, ...}]. A member
+    who sent apologies (ParticipationCancelled) or was marked absent (Absent) was not
+    there. A name may carry the party: "Doris Børger (A)"."""
+    found = []
+    for person in listed if isinstance(listed, list) else []:
+        if not isinstance(person, dict) or not str(person.get("Name") or "").strip():
+            continue
+        raw = " ".join(str(person["Name"]).split())
+        entry = parse_entry(raw)
+        cancelled = person.get("ParticipationCancelled") is True
+        absent = cancelled or person.get("Absent") is True
+        found.append(Participant(
+            name=entry.name if entry else clean_name(raw),
+            party=entry.party if entry else "",
+            role=(entry.role if entry and entry.role else "medlem"),
+            present=not absent,
+            absence="afbud" if cancelled else "fraværende" if absent else "",
+            source="Moededeltagere",
+        ))  # fmt: skip
+    return found
 
 
 def _items(data: dict) -> list[dict]:

@@ -20,8 +20,9 @@ from pathlib import Path, PureWindowsPath
 
 from ..casenumbers import CaseNumber
 from ..ingest import IngestError
-from ..models import AgendaItem, AttachmentRef, Meeting, Section
+from ..models import AgendaItem, AttachmentRef, Meeting, Participant, Section
 from ..municipalities import find_in_text
+from ..people.names import ROLE_WORDS, clean_name, parse_entry
 from ..sections import section_kind
 from ..sources import Reader, ReadOptions, register
 from .base import (
@@ -165,11 +166,45 @@ def _meeting(agenda: ET.Element, path: Path, folder: Path | None, options) -> Me
         meeting_time=meeting_time or text_of(agenda, "Committee/DefaultMeetingTime"),
         place=place,
         source_format=FORMAT,
+        participants=_members(agenda.findall("Meeting/Members/MeetingMember")),
     )
     for position, element in enumerate(agenda.findall("Items/Item"), start=1):
         meeting.items.append(_item(element, position, meeting, folder))
     meeting.items.sort(key=lambda i: number_key(i.number))
     return meeting
+
+
+# ParticipationStatusAsText: "NotDecided" until the secretary records attendance.
+_ABSENT_STATUS_RE = re.compile(r"not\s*participat|absent|cancel|declin|afbud|fravær", re.I)
+_PRESENT_STATUS_RE = re.compile(r"^(?:participat|present|attend|deltager|deltog|til\s*stede)", re.I)
+
+
+def _members(elements: list[ET.Element]) -> list[Participant]:
+    """`Meeting/Members/MeetingMember`: "Doris Børger (A)", the participation status
+    (unknown while "NotDecided", as in an agenda) and the roles."""
+    found = []
+    for element in elements:
+        raw = " ".join(text_of(element, "Name").split())
+        if not raw:
+            continue
+        entry = parse_entry(raw)
+        status = text_of(element, "ParticipationStatusAsText")
+        present = (
+            False if _ABSENT_STATUS_RE.search(status)
+            else True if _PRESENT_STATUS_RE.search(status) else None
+        )  # fmt: skip
+        roles = " ".join(
+            (r.text or "") for r in element.iter() if "Role" in r.tag and r.text
+        ).lower()
+        role = next((ROLE_WORDS[w] for w in re.findall(r"[a-zæøå]+", roles) if w in ROLE_WORDS),
+                    entry.role if entry and entry.role else "medlem")  # fmt: skip
+        found.append(Participant(
+            name=entry.name if entry else clean_name(raw), party=entry.party if entry else "",
+            role=role, present=present,
+            absence="afbud" if present is False else "",
+            source=f"MeetingMember {status}".strip(),
+        ))  # fmt: skip
+    return found
 
 
 def _item(element: ET.Element, position: int, meeting: Meeting, folder: Path | None) -> AgendaItem:

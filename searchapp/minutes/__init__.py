@@ -21,6 +21,7 @@ from ..decisions import classify_decision
 from ..extract import Line
 from ..models import AgendaItem, AttachmentRef, Meeting, Section, item_id
 from ..parse import parse_lines
+from ..people import read_attendance
 from .frontpage import MeetingFacts, read_front_page
 from .headings import body_font, closed_title, find_headings, headings_from_toc
 from .items import (
@@ -99,6 +100,8 @@ def parse_minutes(cleaned: CleanText, source: str, fallbacks: Fallbacks) -> Meet
         meeting_time=facts.meeting_time,
         place=facts.place,
         source_format=_layout_name(lines, headings),
+        # The attendance is on the front page, before or after the contents.
+        participants=read_attendance(ln.text for ln in lines[: headings[0].index]),
     )
     labels = LabelStyle(lines, font)
     closed_from = _closed_group_start(lines, headings)
@@ -121,6 +124,12 @@ def _kkr(cleaned: CleanText, source: str, fallbacks: Fallbacks) -> Meeting:
     # KL's regional councils are bodies of their own: the council is the "municipality".
     meeting.municipality = fallbacks.municipality or meeting.committee
     meeting.source_format = "kkr"
+    # KKR lists its members before the first item, on pages of their own.
+    first_page = min((i.source_page or (i.pages[0] if i.pages else 0) for i in meeting.items),
+                     default=0)  # fmt: skip
+    meeting.participants = read_attendance(
+        ln.text for ln in cleaned.lines if first_page and ln.page < first_page
+    )
     return meeting
 
 

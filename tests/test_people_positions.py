@@ -146,3 +146,44 @@ def test_no_vote_count(sentence):
 def test_sentences_keep_initials_and_abbreviations():
     assert sentences("For stemte John T. Olsen. Imod stemte (Ø) jf. pkt. 3. Godkendt.") == [
         "For stemte John T. Olsen.", "Imod stemte (Ø) jf. pkt. 3.", "Godkendt."]  # fmt: skip
+
+
+# -- long decisions: the reading stays linear ------------------------------------------------
+
+SHAPES = {
+    "stands": lambda n: "(A) stemte imod. " * (n // 17),
+    "a long list": lambda n: "For stemte: " + ", ".join(["(A)"] * (n // 5)),
+    "names": lambda n: "For stemte: " + ", ".join(["Hans Hansen"] * (n // 13)),
+    "abbreviations": lambda n: "jf. pkt. " * (n // 9) + "Godkendt.",
+    "capitalised words": lambda n: "Lorem Ipsum Dolor " * (n // 18) + " stemte imod",
+    "spaces": lambda n: "(A)" + " " * n + "stemte imod",
+    "brackets": lambda n: "(" * (n // 2) + "A" + ")" * (n // 2) + " stemte imod",
+    "og": lambda n: " og ".join(["Venstre"] * (n // 11)) + " tog forbehold",
+    "absences": lambda n: "Fraværende: " + ", ".join(["Anne Marie Lyduch"] * (n // 19)),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_a_decision_eight_times_as_long_takes_about_eight_times_as_long(shape):
+    """x8 the length, about x8 the time (x64 if quadratic), the whole meeting's reading
+    (people.complete) compared side by side, so the machine's load cancels out."""
+    import time
+
+    from searchapp.models import AgendaItem, Meeting, Section
+    from searchapp.people import complete
+
+    def seconds(text: str) -> float:
+        best = float("inf")
+        for _ in range(3):
+            item = AgendaItem(id="x-1", committee="Byråd", meeting_date="2024-01-29",
+                              number="1", title="Punkt", sections=[
+                                  Section("Beslutning", "decision", text),
+                                  Section("Sagens forløb", "history", text)])  # fmt: skip
+            started = time.perf_counter()
+            complete(Meeting("Byråd", "2024-01-29", "x", items=[item]))
+            best = min(best, time.perf_counter() - started)
+        return best
+
+    make = SHAPES[shape]
+    short, long = seconds(make(8_000)), seconds(make(64_000))
+    assert long < 24 * max(short, 0.002), f"{shape}: {short:.4f} s -> {long:.4f} s"

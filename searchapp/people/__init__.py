@@ -165,7 +165,7 @@ def _parties_in_text(meeting: Meeting, participants: list[Participant]) -> dict[
             weight = 1000 if section.kind == "decision" else 1
             for m in _PARTY_RE.finditer(section.text):
                 letter = letter_of(m["party"])
-                line_start = section.text.rfind("\n", 0, m.start()) + 1
+                line_start = max(section.text.rfind("\n", 0, m.start()) + 1, m.start() - 200)
                 name = name_before(section.text[line_start : m.start()]) if letter else ""
                 if name:
                     counts[name_key(name)][letter] += weight

@@ -96,6 +96,8 @@ def name_before(text: str) -> str:
     """The name that ends `text`, in its longest form: "Økonomiudvalget Linda Heegaard"
     -> "Linda Heegaard"; "" when the last words are no name."""
     words = text.split()
+    if len(words) < 2 or not words[-1][:1].isupper() or not words[-2][:1].isupper():
+        return ""  # a name ends in two capitalised words (particles come between)
     for n in range(min(6, len(words)), 1, -1):
         candidate = " ".join(words[-n:])
         if is_name(candidate):

@@ -43,7 +43,7 @@ def sentences(text: str) -> list[str]:
             continue
         start = 0
         for m in _SENTENCE_END_RE.finditer(paragraph):
-            before = paragraph[start : m.start()]
+            before = paragraph[max(start, m.start() - 40) : m.start()]
             word = re.search(r"([\w.]+)\.$", before)
             if word and word.group(1).lower().rstrip(".") in _ABBREVIATIONS:
                 continue

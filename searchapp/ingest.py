@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from .clean import clean
+from .danish import find_date
 from .extract import ExtractError, extract
 from .minutes import Fallbacks, MinutesError, parse_minutes
 from .models import AgendaItem, Meeting
@@ -90,13 +91,28 @@ def _read_minutes(path: Path, options: ReadOptions) -> list[Meeting]:
     guess = _NAME_RE.match(path.stem)
     fallbacks = Fallbacks(
         committee=guess["committee"].replace("-", " ").title() if guess else "",
-        meeting_date=guess["date"] if guess else "",
+        meeting_date=guess["date"] if guess else _date_in_name(path.stem),
         municipality=options.municipality,
     )
     try:
         return [parse_minutes(clean(lines), str(path), fallbacks)]
     except MinutesError as exc:
         raise IngestError(path, str(exc)) from None
+
+
+_COMPACT_DATE_RE = re.compile(r"(?<!\d)(?P<y>20\d\d)(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)")
+
+
+def _date_in_name(stem: str) -> str:
+    """A meeting date in a file name of another shape: "referat_14-05-2019",
+    "Byraadet 14.05.2019", "dagsorden-20190514"."""
+    found = find_date(stem.replace("_", " "))
+    if found:
+        return found.iso
+    m = _COMPACT_DATE_RE.search(stem)
+    if m:
+        found = find_date(f"{m['y']}-{m['m']}-{m['d']}")
+    return found.iso if found else ""
 
 
 def _is_pdf(path: Path, start: bytes) -> bool:

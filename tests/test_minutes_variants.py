@@ -172,3 +172,17 @@ def test_labelled_facts_on_one_row():
     )
     assert (second.case_number, second.case_handler) == ("24/1002", "Mette Kjær")
     assert "Sagsnr" not in first.text
+
+
+@pytest.mark.parametrize("name", ["referat_14-05-2019.txt", "byraadet-20190514.txt"])
+def test_meeting_date_from_a_file_name_of_any_shape(tmp_path, name):
+    from searchapp.ingest import parse_file
+
+    path = tmp_path / name
+    path.write_text(
+        "Referat\n\nByrådet\n\n1. Skolestart\n\nSagsnr.: 19/1001\n\nBeslutning\nGodkendt.\n",
+        encoding="utf-8",
+    )
+    meeting = parse_file(path)
+    assert (meeting.committee, meeting.meeting_date) == ("Byrådet", "2019-05-14")
+    assert [i.title for i in meeting.items] == ["Skolestart"]

@@ -81,6 +81,7 @@ class Config:
     # [limits]: requests per client address, in Flask-Limiter's notation; "" for none.
     rate_limit_api: str = "10 per second; 300 per minute"
     rate_limit_pages: str = "10 per second; 300 per minute"
+    search_seconds: int = 3  # [limits] search_seconds: a search's deadline (then 503)
     # Publishing sites to mirror; each site's meetings folder is also in `sources`
     # (with its municipality in `municipalities`), so a site is configured once.
     sites: tuple[Site, ...] = ()
@@ -103,6 +104,7 @@ _SCHEMA: dict[str, dict[str, tuple[type, object]]] = {
     "limits": {
         "api": (str, "10 per second; 300 per minute"),
         "pages": (str, "10 per second; 300 per minute"),
+        "search_seconds": (int, 3),
     },
     "fetch": {
         "folder": (str, "mirror"),
@@ -130,6 +132,7 @@ _ARRAYS: dict[str, dict[str, tuple[type, object]]] = {
 # Keys that must be at least 1 (and the smallest value each may take).
 _MINIMUM = {
     "server.connection_limit": 1,
+    "limits.search_seconds": 1,
     "server.request_timeout": 1,
     "server.trusted_proxies": 0,
     "reindex.workers": 1,
@@ -274,6 +277,7 @@ def config_from_dict(raw: dict, base: Path, file: Path | None = None) -> Config:
         trusted_proxies=get("server", "trusted_proxies"),
         rate_limit_api=get("limits", "api").strip(),
         rate_limit_pages=get("limits", "pages").strip(),
+        search_seconds=get("limits", "search_seconds"),
         sites=tuple(sites),
         fetch=fetch,
     )

@@ -18,6 +18,7 @@ from werkzeug.security import safe_join
 from ..query import SearchRequest
 from ..results import CSV_COLUMNS
 from . import get_engine
+from .budget import search_budget, search_slot
 from .openapi import build_spec
 
 bp = Blueprint("api", __name__)
@@ -29,7 +30,9 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 @bp.get("/api/search")
 def search():
     search_request = SearchRequest.from_params(request.args)
-    return jsonify(get_engine().search(search_request).to_dict())
+    with search_slot(search_request.q):
+        result = get_engine().search(search_request, budget=search_budget())
+    return jsonify(result.to_dict())
 
 
 def _cell(value) -> str:

@@ -14,7 +14,7 @@ from flask import Flask, jsonify, render_template, request
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
-from ..engine import IndexNotFound
+from ..engine import IndexNotFound, SearchStopped
 from ..query import BadRequest
 from ..safetext import printable
 
@@ -75,12 +75,16 @@ def error_json(status: int, code: str, message: str, headers=None):
     return response
 
 
-def error_response(status: int, code: str, message: str, headers=None):
-    """The error as JSON, or as an HTML page for a browser."""
+def error_response(status: int, code: str, message: str, headers=None, *,
+                   html: tuple[str, str] | None = None):  # fmt: skip
+    """The error as JSON, or as an HTML page for a browser (`html`: its title and
+    message in Danish, when the status's usual ones do not fit)."""
     if wants_json():
         return error_json(status, code, message, headers)
     title = _TITLES.get(status, "Der skete en fejl")
     message = _HTML_MESSAGES.get(status, message)
+    if html:
+        title, message = html
     try:
         body = render_template("error.html", title=title, message=message, q="")
     except Exception:  # noqa: BLE001 - no pages blueprint, or a broken template
@@ -133,8 +137,43 @@ def _unexpected(exc: Exception):
     return error_response(500, "internal_error", _MESSAGES[500])
 
 
+def _stopped(exc: SearchStopped):
+    from .budget import ClientGone, SearchBusy
+
+    if isinstance(exc, ClientGone):
+        # Nobody reads this answer; the search stopped using the CPU, which was the point.
+        return error_response(503, "client_gone", str(exc))
+    if isinstance(exc, SearchBusy):
+        return error_response(
+            503,
+            "search_busy",
+            f"The search was not run: {exc}. Try again in a moment, or narrow it down "
+            "(fewer words with *, fewer OR).",
+            {"Retry-After": "2"},
+            html=(
+                "Søgningen venter",
+                "En anden stor søgning er i gang. Prøv igen om et øjeblik, eller gør "
+                "søgningen mere præcis, fx med færre ord med * eller færre ELLER.",
+            ),
+        )
+    seconds = exc.args[0] if exc.args else ""
+    return error_response(
+        503,
+        "search_timeout",
+        f"The search was stopped: {seconds}. Narrow it down (fewer words with *, fewer "
+        "OR), or try again in a moment.",
+        {"Retry-After": "5"},
+        html=(
+            "Søgningen tog for lang tid",
+            "Søgningen blev stoppet, fordi den tog for lang tid. Gør den mere præcis, fx "
+            "med færre ord med * eller færre ELLER, eller prøv igen om lidt.",
+        ),
+    )
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(BadRequest, _bad_request)
     app.register_error_handler(IndexNotFound, _no_index)
+    app.register_error_handler(SearchStopped, _stopped)
     app.register_error_handler(Exception, _unexpected)

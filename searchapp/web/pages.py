@@ -30,6 +30,7 @@ from ..models import STATUS_LABELS, STATUSES
 from ..query import MAX_PER_PAGE, MAX_QUERY_LENGTH, MAX_WINDOW, BadRequest, SearchRequest
 from ..results import Marker, marked_html, status_label
 from . import external_url, feed, get_engine
+from .budget import search_budget, search_slot
 
 bp = Blueprint("pages", __name__)
 
@@ -233,7 +234,10 @@ def _search(args: MultiDict, **overrides: str) -> dict:
     params = MultiDict(args)
     for key, value in overrides.items():
         params.setlist(key, [value])
-    return get_engine().search(SearchRequest.from_params(params)).to_dict(html_titles=True)
+    search_request = SearchRequest.from_params(params)
+    with search_slot(search_request.q):
+        result = get_engine().search(search_request, budget=search_budget())
+    return result.to_dict(html_titles=True)
 
 
 # What a bad value of each parameter means, for the person who sent it.

@@ -23,7 +23,7 @@ import time
 
 import waitress
 from waitress.channel import HTTPChannel
-from waitress.task import ErrorTask
+from waitress.task import ErrorTask, WSGITask
 
 from ..config import Config
 from . import MAX_CONTENT_LENGTH, SECURITY_HEADERS
@@ -60,10 +60,25 @@ class JsonErrorTask(ErrorTask):
         self.write(body)
 
 
+RECEIVED = "searchapp.received"  # environ: time.monotonic() when the request was complete
+
+
+class TimedTask(WSGITask):
+    """Tells the app when its request came in: a search's deadline counts the time it
+    waited for a thread too (web/budget.py)."""
+
+    def get_environment(self):
+        environ = super().get_environment()
+        environ.setdefault(RECEIVED, getattr(self.request, "searchapp_received", time.monotonic()))
+        return environ
+
+
 class GuardedChannel(HTTPChannel):
-    """One connection: JSON errors, and a deadline for sending each request."""
+    """One connection: JSON errors, a deadline for sending each request, and the time
+    each request was complete."""
 
     error_task_class = JsonErrorTask
+    task_class = TimedTask
     request_timeout = 10.0  # set per server by make_server
     _request_started = 0.0
 
@@ -74,7 +89,11 @@ class GuardedChannel(HTTPChannel):
         elif now - self._request_started > self.request_timeout:
             self.will_close = True  # too slow: a slowloris, or a broken client
             return False
-        return super().received(data)
+        done = super().received(data)
+        for request in self.requests:
+            if not hasattr(request, "searchapp_received"):
+                request.searchapp_received = now
+        return done
 
 
 def make_server(app, config: Config, host: str, port: int, threads: int):
@@ -93,6 +112,9 @@ def make_server(app, config: Config, host: str, port: int, threads: int):
         channel_timeout=timeout,  # idle connections, and requests that stopped coming
         cleanup_interval=max(1, min(30, timeout // 2)),
         trusted_proxy=None,
+        # Read ahead on each connection, so the app can ask whether the client is still
+        # there (environ["waitress.client_disconnected"]): an abandoned search stops.
+        channel_request_lookahead=1,
     )
     server.channel_class = channel
     return server

@@ -17,6 +17,7 @@ from ..results import Facets, Hit, ItemSummary, Links, SearchResult
 from .columns import columns_of
 from .compile import to_whoosh
 from .execute import run_query
+from .limits import cap_prefixes
 from .search import Fallbacks, Timer, match, ordered, select
 from .snippets import TermMarker, highlight_terms, snippet
 from .store import IndexHandle, thread_searcher
@@ -133,7 +134,8 @@ class WhooshEngine:
         index = self.handle.index
         with thread_searcher(index) as searcher:
             compiled = to_whoosh(parse_query(words), searcher.schema)
-            terms = highlight_terms(compiled.query, searcher.reader())
+            query = cap_prefixes(compiled.query, searcher.reader())
+            terms = highlight_terms(query, searcher.reader())
             return TermMarker(terms, searcher.schema["text"].analyzer)
 
     # --- Items

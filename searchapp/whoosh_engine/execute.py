@@ -23,6 +23,7 @@ from whoosh.query.qcore import QueryError
 from whoosh.scoring import BM25F
 
 from .internals import bm25_b, field_lengths, posting_arrays
+from .limits import CappedPrefix
 
 __all__ = ["DocStats", "Hits", "run_query"]
 
@@ -132,6 +133,22 @@ class QueryRun:
         hits.scores[~hits.mask] = 0.0
         return hits
 
+    def prefix(self, q: CappedPrefix) -> Hits:
+        """A prefix of known terms (limits.CappedPrefix), scored as Whoosh scores a
+        Prefix: one term as that term; several match with a constant score of 1 (its
+        constant-score Or, which ignores the boost)."""
+        btexts = [b for b in q.btexts if b]  # read from this very reader: they exist
+        if len(btexts) == 1:
+            return self.term(wq.Term(q.fieldname, btexts[0], boost=q.boost))
+        hits = self.gen.empty()
+        for n, btext in enumerate(btexts, 1):
+            if self.budget is not None and n % 64 == 0:
+                self.budget.checkpoint("leaf")
+            hits.mask[postings(self.reader, q.fieldname, btext).ids] = True
+        hits.mask &= self.gen.live
+        hits.scores[hits.mask] = 1.0
+        return hits
+
     def phrase(self, q: wq.Phrase) -> Hits:
         """Whoosh's Phrase: the words in order, each 1..slop positions after the last;
         scored as the sum of its words' scores (SpanNear2 over an intersection)."""
@@ -221,6 +238,8 @@ class QueryRun:
             return self.gen.empty()
         if kind is wq.Term and self.bm25 is not None:
             return self.term(q)
+        if kind is CappedPrefix and self.bm25 is not None:
+            return self.prefix(q)
         if kind is wq.Phrase and self.bm25 is not None and len(q.words) > 1:
             return self.phrase(q)
         if kind in (wq.And, wq.Or) and (kind is wq.And or not q.scale):

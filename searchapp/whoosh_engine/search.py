@@ -34,6 +34,7 @@ from ..query import SearchRequest
 from .columns import Columns
 from .compile import WhooshQuery, to_whoosh
 from .execute import Hits, run_query
+from .limits import cap_prefixes
 
 __all__ = ["Fallbacks", "Timer", "match", "ordered", "select"]
 
@@ -90,12 +91,14 @@ class Timer:
         return dict(self.ms) if self.on else None
 
 
-def _compiled(plan: SearchPlan, schema, fallbacks: Fallbacks | None) -> WhooshQuery | None:
-    """The plan's words as a Whoosh query; a fallback made on the way is logged and
-    counted in `fallbacks` (None: it was already)."""
+def _compiled(plan: SearchPlan, searcher, fallbacks: Fallbacks | None,
+              budget=None) -> WhooshQuery | None:  # fmt: skip
+    """The plan's words as a Whoosh query, its prefixes capped (limits.py); a fallback
+    made on the way is logged and counted in `fallbacks` (None: it was already)."""
     if plan.parsed is None:
         return None
-    compiled = to_whoosh(plan.parsed, schema)
+    compiled = to_whoosh(plan.parsed, searcher.schema)
+    compiled.query = cap_prefixes(compiled.query, searcher.reader(), budget)
     if compiled.fallback and fallbacks is not None:
         kind = "syntax" if plan.parsed.fallback else "no_terms"
         fallbacks.fell_back(kind, plan.request.q, "; ".join(compiled.notes))
@@ -126,13 +129,13 @@ def match(searcher, request: SearchRequest, columns: Columns, fallbacks: Fallbac
     """Plan and run a request's words and filters: (the plan run, its Whoosh query,
     the hits), with the two second tries of the module's docstring."""
     plan = plan_search(request, columns.committees)
-    compiled = _compiled(plan, searcher.schema, fallbacks)
+    compiled = _compiled(plan, searcher, fallbacks, budget)
     try:
         hits = _matching(searcher, plan, compiled, columns, budget)
         if not hits.mask.any() and plan.reading.has_dates:
             fallbacks.fell_back("dates", request.q, "the dates typed found nothing")
             plan = plan.words_only(columns.committees)
-            compiled = _compiled(plan, searcher.schema, fallbacks)
+            compiled = _compiled(plan, searcher, fallbacks, budget)
             hits = _matching(searcher, plan, compiled, columns, budget)
     except SearchStopped:
         raise
@@ -141,7 +144,7 @@ def match(searcher, request: SearchRequest, columns: Columns, fallbacks: Fallbac
             raise
         fallbacks.fell_back("engine", request.q, f"{type(exc).__name__}: {exc}")
         plan = plan.plain(f"{type(exc).__name__}")
-        compiled = _compiled(plan, searcher.schema, None)  # logged and counted just now
+        compiled = _compiled(plan, searcher, None, budget)  # logged and counted just now
         hits = _matching(searcher, plan, compiled, columns, budget)
     return plan, compiled, hits
 

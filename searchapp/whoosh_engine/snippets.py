@@ -19,6 +19,7 @@ from whoosh import query as wq
 
 from ..danish import WORD_PATTERN
 from ..querytree import COMPOUND_FIELDS, TEXT_FIELDS
+from .limits import snippet_terms
 
 __all__ = ["TermMarker", "highlight_terms", "lead", "snippet"]
 
@@ -77,7 +78,7 @@ def _marks(text: str, words: frozenset[str], analyzer) -> list[tuple[int, int]]:
     they are found in is then analysed, to be sure and to find the part to mark."""
     spans: list[tuple[int, int]] = []
     seen = -1
-    for m in _term_pattern(words).finditer(text):
+    for m in _term_pattern(snippet_terms(words)).finditer(text):
         at = m.start()
         start = at
         while start > 0 and not text[start - 1].isspace():

@@ -39,13 +39,13 @@ def _script(name: str):
 
 hostile = _script("hostile_files")
 
-LIMITS = Limits(seconds=8, memory_mb=300)
+LIMITS = Limits(seconds=15, memory_mb=300)  # generous: the machine may be busy
 CONFIG = """[sources]
 paths = ["sources"]
 [index]
 path = "index"
 [reindex]
-time_limit = 8
+time_limit = 15
 memory_limit = 300
 """
 
@@ -86,7 +86,7 @@ def test_stallers_are_stopped_and_the_good_files_published(project):
     assert "sources/bomb.pdf: needed more than 300 MB of memory" in out
     assert "sources/one-line.pdf: " in out
     line_pdf = next(line for line in out.splitlines() if "sources/one-line.pdf: " in line)
-    assert "more than 300 MB" in line_pdf or "longer than 8 s" in line_pdf
+    assert "more than 300 MB" in line_pdf or "longer than 15 s" in line_pdf
     # The text file is read (in linear time) and refused as minutes, not stopped.
     assert "sources/one-line.txt: cannot tell the committee" in out
     assert seconds < 2 * LIMITS.seconds + 20  # two workers, at most one limit each

@@ -10,6 +10,7 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or argv[0] in ("-h", "--help"):
         print(__doc__)
         print("commands: run (the benchmark; `python -m bench run --help`), "
+              "compare (the engine against older code of its own; `--help`), "
               "report RESULT.json... (rewrite the Markdown from the JSON)")
         return 0 if argv else 2
     command, rest = argv[0], argv[1:]
@@ -17,6 +18,10 @@ def main(argv: list[str] | None = None) -> int:
         from .run import main as run_main
 
         return run_main(rest)
+    if command == "compare":
+        from .compare import main as compare_main
+
+        return compare_main(rest)
     if command == "report":
         # Rewrite the Markdown of results/*.json (after report.py changed).
         import json

@@ -76,6 +76,44 @@ class WhooshEngine:
         self.engine.close()
 
 
+class BaselineWhoosh(WhooshEngine):
+    """The project as it was at an older commit (bench/compare.py exports it as the
+    package `searchapp_base`, on the path in $SEARCHAPP_BENCH_BASELINE): its own
+    build_index and its own search, through the API it had then (searchapp.search:
+    search(SearchIndex, request, facets=...)). It had no way to leave the snippets
+    out without patching it, so only "full" and "no_facets" are timed."""
+
+    name = "whoosh-base"
+    package = "searchapp_base"
+    variants = ("full", "no_facets")
+
+    def _import(self, module: str):
+        import os
+        import sys
+
+        path = os.environ.get("SEARCHAPP_BENCH_BASELINE")
+        if not path:
+            raise RuntimeError("no baseline exported: run `python -m bench compare`")
+        if path not in sys.path:
+            sys.path.insert(0, path)
+        return super()._import(module)
+
+    def open(self, path: Path) -> None:
+        self.path = Path(path)
+        self.core = self._import("search")
+        self.index = self.core.SearchIndex(self.path)
+        self.index.index  # noqa: B018 - open it now, not in the first timed search
+
+    def search(self, query: dict, facets: bool = True, snippets: bool = True):
+        if not snippets:
+            raise ValueError("the baseline cannot leave the snippets out")
+        result = self.core.search(self.index, self.request(query), facets=facets)
+        return result["total"], result["results"]
+
+    def close(self) -> None:
+        self.index.close()
+
+
 # --- SQLite FTS5 -------------------------------------------------------------------------
 
 
@@ -352,4 +390,5 @@ class TantivyEngine:
         self.index = None
 
 
-ENGINES = {"whoosh": WhooshEngine, "fts5": Fts5Engine, "tantivy": TantivyEngine}
+ENGINES = {"whoosh": WhooshEngine, "fts5": Fts5Engine, "tantivy": TantivyEngine,
+           "whoosh-base": BaselineWhoosh}  # fmt: skip

@@ -136,11 +136,17 @@ def open_engines(indexes: dict[str, Path]) -> dict:
     from .engines import ENGINES
 
     engines = {}
-    for name in SYSTEMS:
+    for name in indexes:
         engine = ENGINES[name]()
         engine.open(indexes[name])
         engines[name] = engine
     return engines
+
+
+def _variants(engine) -> tuple[str, ...]:
+    """The variants a system can be timed in (the baseline of bench/compare.py cannot
+    leave its snippets out)."""
+    return getattr(engine, "variants", VARIANTS)
 
 
 def _variant_kwargs(variant: str) -> dict:
@@ -156,11 +162,11 @@ def time_queries(engines: dict, queries: list[dict], rounds: int, budget_s: floa
     totals: dict[str, dict[str, int]] = defaultdict(dict)
     for q in queries:
         for name, engine in engines.items():
-            for variant in VARIANTS:
+            for variant in _variants(engine):
                 total, _ = engine.search(q, **_variant_kwargs(variant))
                 if variant == "full":
                     totals[q["id"]][name] = total
-    samples = {name: {v: [] for v in VARIANTS} for name in engines}
+    samples = {name: {v: [] for v in _variants(engine)} for name, engine in engines.items()}
     per_query = {name: defaultdict(list) for name in engines}
     names = list(engines)
     deadline = time.monotonic() + budget_s
@@ -172,7 +178,7 @@ def time_queries(engines: dict, queries: list[dict], rounds: int, budget_s: floa
             rotated = names[(i + r) % len(names) :] + names[: (i + r) % len(names)]
             for name in rotated:
                 engine = engines[name]
-                for variant in VARIANTS:
+                for variant in _variants(engine):
                     kwargs = _variant_kwargs(variant)
                     t0 = time.perf_counter()
                     engine.search(q, **kwargs)

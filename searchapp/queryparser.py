@@ -18,10 +18,10 @@ raises QuerySyntaxError; query.parse_query then searches the plain words.
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import querytree as qt
 
@@ -52,34 +52,41 @@ class Syntax:
     compound_boost: float
 
     def taggers(self) -> list[tuple[re.Pattern, Callable[[re.Match], _Node]]]:
-        names = sorted(set(self.field_names) | set(self.filter_names), key=len, reverse=True)
-        return [
-            (
-                re.compile(rf"{WORD_START}(?P<text>(?i:{'|'.join(map(re.escape, names))})):"),
-                lambda m: _FieldName(m["text"].lower(), m.group(0)),
+        return _taggers(frozenset(self.field_names) | frozenset(self.filter_names))
+
+
+@lru_cache(maxsize=8)
+def _taggers(prefixes: frozenset[str]) -> list[tuple[re.Pattern, Callable[[re.Match], _Node]]]:
+    """What makes a syntax node of the text at a place, in the order they are tried:
+    field names, prefixes, phrases, parentheses, operators, boosts, spaces."""
+    names = sorted(prefixes, key=len, reverse=True)
+    return [
+        (
+            re.compile(rf"{WORD_START}(?P<text>(?i:{'|'.join(map(re.escape, names))})):"),
+            lambda m: _FieldName(m["text"].lower(), m.group(0)),
+        ),
+        (
+            re.compile(
+                rf"{WORD_START}(?P<text>[^\s*\"()^:-][^\s*\"()^:]{{{MIN_PREFIX - 1},}})"
+                r"[*](?=\s|$|\))"
             ),
-            (
-                re.compile(
-                    rf"{WORD_START}(?P<text>[^\s*\"()^:-][^\s*\"()^:]{{{MIN_PREFIX - 1},}})"
-                    r"[*](?=\s|$|\))"
-                ),
-                lambda m: _Text("prefix", m["text"]),
-            ),
-            (
-                re.compile(r'"(?P<text>.*?)"(~(?P<slop>[1-9][0-9]*))?'),
-                lambda m: _Text("phrase", m["text"], slop=int(m["slop"] or 1)),
-            ),
-            (re.compile(r"[(]"), lambda m: _Open()),
-            (re.compile(r"[)]"), lambda m: _Close()),
-            (
-                re.compile(r"(^|(?<=[\s(]))(?:(?:NOT|IKKE)(?=\s)|-(?=[^\s\-]))"),
-                lambda m: _Operator("not"),
-            ),
-            (re.compile(r"(?<=\s)(?:AND|OG)(?=\s)"), lambda m: _Operator("and")),
-            (re.compile(r"(?<=\s)(?:OR|ELLER)(?=\s)"), lambda m: _Operator("or")),
-            (re.compile(r"\^(?P<boost>[0-9]*(\.[0-9]+)?)($|(?=[ \t\r\n)]))"), _boost_mark),
-            (_SPACE, lambda m: _Space()),
-        ]
+            lambda m: _Text("prefix", m["text"]),
+        ),
+        (
+            re.compile(r'"(?P<text>.*?)"(~(?P<slop>[1-9][0-9]*))?'),
+            lambda m: _Text("phrase", m["text"], slop=int(m["slop"] or 1)),
+        ),
+        (re.compile(r"[(]"), lambda m: _Open()),
+        (re.compile(r"[)]"), lambda m: _Close()),
+        (
+            re.compile(r"(^|(?<=[\s(]))(?:(?:NOT|IKKE)(?=\s)|-(?=[^\s\-]))"),
+            lambda m: _Operator("not"),
+        ),
+        (re.compile(r"(?<=\s)(?:AND|OG)(?=\s)"), lambda m: _Operator("and")),
+        (re.compile(r"(?<=\s)(?:OR|ELLER)(?=\s)"), lambda m: _Operator("or")),
+        (re.compile(r"\^(?P<boost>[0-9]*(\.[0-9]+)?)($|(?=[ \t\r\n)]))"), _boost_mark),
+        (_SPACE, lambda m: _Space()),
+    ]
 
 
 _SPACE = re.compile(r"\s+")
@@ -152,6 +159,11 @@ class _Text(_Node):
         self.slop = slop
         self.fieldname = None
         self.boost = 1.0
+
+    def clone(self) -> _Text:
+        twin = _Text(self.kind, self.text, self.slop)
+        twin.fieldname, twin.boost = self.fieldname, self.boost
+        return twin
 
 
 class _Filter(_Node):
@@ -317,7 +329,7 @@ def _compound_parts(group: _Group, syntax: Syntax) -> _Group:
             and node.kind in ("word", "prefix")
             and node.fieldname in syntax.compound_fields
         ):
-            part = copy.copy(node)
+            part = node.clone()
             part.set_fieldname(syntax.compound_fields[node.fieldname], override=True)
             part.set_boost(syntax.compound_boost)
             group.nodes[i] = _Group("or", [node, part])
@@ -333,7 +345,7 @@ def _default_fields(group: _Group, syntax: Syntax) -> _Group:
         elif node.has_fieldname and node.fieldname is None:
             copies = []
             for name, boost in syntax.default_fields.items():
-                each = copy.copy(node)
+                each = node.clone()
                 each.set_fieldname(name)
                 each.set_boost(boost)
                 copies.append(each)

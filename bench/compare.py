@@ -45,16 +45,16 @@ SYSTEMS = ("whoosh", "whoosh-base")
 VARIANTS = {"full": "facets + snippets", "no_facets": "no facets", "no_snippets": "no snippets"}
 
 
-def export_baseline(rev: str, workdir: Path) -> tuple[Path, str]:
-    """The project's `searchapp` package at `rev`, as `searchapp_base` in a folder of
-    the work folder; (that folder, the full commit id)."""
-    sha = subprocess.run(["git", "rev-parse", rev], cwd=PROJECT, capture_output=True,
+def export_baseline(rev: str, workdir: Path, repo: Path = PROJECT) -> tuple[Path, str]:
+    """The project's `searchapp` package at `rev` (of the git checkout `repo`), as
+    `searchapp_base` in a folder of the work folder; (that folder, the full commit id)."""
+    sha = subprocess.run(["git", "rev-parse", rev], cwd=repo, capture_output=True,
                          text=True, check=True).stdout.strip()  # fmt: skip
     folder = workdir / f"baseline-{sha[:12]}"
     if not (folder / "searchapp_base" / "__init__.py").exists():
         shutil.rmtree(folder, ignore_errors=True)
         archive = subprocess.run(["git", "archive", "--format=tar", sha, "searchapp"],
-                                 cwd=PROJECT, capture_output=True, check=True).stdout  # fmt: skip
+                                 cwd=repo, capture_output=True, check=True).stdout  # fmt: skip
         with tarfile.open(fileobj=BytesIO(archive)) as tar:
             tar.extractall(folder, filter="data")
         (folder / "searchapp").rename(folder / "searchapp_base")
@@ -186,6 +186,10 @@ def main(argv=None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", type=int, action="append", help="items (repeatable)")
     parser.add_argument("--baseline", default=BASELINE, help="the older commit (git rev)")
+    parser.add_argument("--repo", default=str(PROJECT),
+                        help="the git checkout to take it from (default: this one; give it "
+                             "when running from an exported copy of the code, so that "
+                             "edits to the checkout cannot change a run in progress)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workdir", default=os.environ.get("BENCH_WORKDIR",
                                                             "/tmp/searchapp-bench"))
@@ -201,7 +205,7 @@ def main(argv=None) -> int:
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     load_vocabulary(args.corpus)
-    folder, sha = export_baseline(args.baseline, workdir)
+    folder, sha = export_baseline(args.baseline, workdir, Path(args.repo))
     os.environ["SEARCHAPP_BENCH_BASELINE"] = str(folder)  # for this process and children
     log(f"baseline {sha[:12]} exported to {folder}")
     RESULTS.mkdir(exist_ok=True)

@@ -127,10 +127,10 @@ class SearchEngine(Protocol):
     def item_view(self, item: AgendaItem) -> dict:
         """The item as /api/items shows it (results.item_view with this engine's links)."""
 
-    def same_meeting(self, item: AgendaItem | dict | None = None, *, committee: str = "",
-                     meeting_date: str = "") -> list[ItemSummary]:  # fmt: skip
-        """The items of the item's meeting (or of the committee's meeting that day), in
-        agenda order."""
+    def same_meeting(self, item: AgendaItem | dict | None = None, *, municipality: str = "",
+                     committee: str = "", meeting_date: str = "") -> list[ItemSummary]:  # fmt: skip
+        """The items of the item's meeting (or of the municipality's committee's meeting
+        that day), in agenda order."""
 
     def same_case(self, item_or_number: AgendaItem | dict | str) -> list[ItemSummary]:
         """Every item of a case (any form of its number, or an item having one), oldest

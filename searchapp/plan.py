@@ -66,11 +66,11 @@ class SearchPlan:
         echo["interpreted"] = self.interpreted()
         return echo
 
-    def words_only(self, committees: Iterable[str]) -> SearchPlan:
+    def words_only(self, committees: Iterable[str], municipalities: Iterable[str] = ()):
         """The plan with the dates typed in the search box searched as words instead
         (for a typed date that finds nothing: "møde 16. juni 2021" is the item naming
         the next meeting, held months before it)."""
-        return plan_search(self.request, committees, read_dates=False)
+        return plan_search(self.request, committees, municipalities, read_dates=False)
 
     def plain(self, reason: str) -> SearchPlan:
         """The plan with the search box's plain words instead of its syntax (for a
@@ -87,15 +87,18 @@ def _date_range(request: SearchRequest, reading: QueryReading) -> tuple[date | N
 
 
 def plan_search(
-    request: SearchRequest, committees: Iterable[str], read_dates: bool = True
+    request: SearchRequest,
+    committees: Iterable[str],
+    municipalities: Iterable[str] = (),
+    read_dates: bool = True,
 ) -> SearchPlan:
-    """The plan for a request. `committees` are the index's (udvalg: matches them by
-    name). With `read_dates` a date typed in the search box is a filter; without, it is
-    searched as words."""
+    """The plan for a request. `committees` and `municipalities` are the index's
+    (udvalg: and kommune: match them by name). With `read_dates` a date typed in the
+    search box is a filter; without, it is searched as words."""
     reading = interpret_query(request.q) if request.q else QueryReading("")
     if not read_dates:
         reading = QueryReading(request.q, case=reading.case)
     date_from, date_to = _date_range(request, reading)
-    parsed = parse_query(reading.words, committees) if reading.words else None
+    parsed = parse_query(reading.words, committees, municipalities) if reading.words else None
     case = case_digits_of(request.case) if request.case else None
     return SearchPlan(request, reading, parsed, date_from, date_to, case)

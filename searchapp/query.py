@@ -155,12 +155,14 @@ class SearchRequest:
     sort: str = ""  # "" = the default: relevance with words, date_desc without
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
+    municipality: tuple[str, ...] = ()
 
     @classmethod
     def from_params(cls, params) -> SearchRequest:
         """From query-string parameters (a MultiDict, or a dict of strings or lists):
-        q, committee*, status*, year*, from, to, case, sort, page, per_page. Blank values
-        count as not given; unknown parameters are ignored. Raises BadRequest."""
+        q, municipality*, committee*, status*, year*, from, to, case, sort, page,
+        per_page. Blank values count as not given; unknown parameters are ignored.
+        Raises BadRequest."""
         q = _first(params, "q") or ""
         if len(q) > MAX_QUERY_LENGTH:
             raise _invalid("q", f"'q' must be at most {MAX_QUERY_LENGTH} characters")
@@ -198,6 +200,7 @@ class SearchRequest:
             )
         return cls(
             q=q,
+            municipality=tuple(_many(params, "municipality")),
             committee=tuple(_many(params, "committee")),
             status=tuple(dict.fromkeys(statuses)),
             year=tuple(years),
@@ -221,6 +224,7 @@ class SearchRequest:
         """The request as the API echoes it (the names of the query parameters)."""
         return {
             "q": self.q,
+            "municipality": list(self.municipality),
             "committee": list(self.committee),
             "status": list(self.status),
             "year": list(self.year),
@@ -238,9 +242,15 @@ class SearchRequest:
 # The fields a field prefix may name: Danish names for people, the schema's for programs.
 FIELD_NAMES = {
     "titel": "title",
+    "resume": "summary",
+    "resumé": "summary",
     "baggrund": "background",
     "indstilling": "recommendation",
     "sagsfremstilling": "presentation",
+    "sagsforløb": "history",
+    "sagsforloeb": "history",
+    "økonomi": "economy",
+    "oekonomi": "economy",
     "bilag": "attachments",
     "beslutning": "decision",
     "tekst": "text",
@@ -248,6 +258,8 @@ FIELD_NAMES = {
 }
 # Prefixes that filter on a value rather than search words.
 PSEUDO_FIELDS = {
+    "kommune": "municipality",
+    "municipality": "municipality",
     "udvalg": "committee",
     "committee": "committee",
     "status": "status",
@@ -307,8 +319,9 @@ def status_values(text: str) -> list[str]:
 
 
 def committee_values(text: str, committees: Iterable[str]) -> list[str]:
-    """The committees a typed name means: the one it names exactly, else every one
-    whose name contains it ("kkr" -> all KKR committees)."""
+    """The committees (or municipalities) a typed name means: the one it names
+    exactly, else every one whose name contains it ("kkr" -> all KKR committees,
+    "aarhus" -> "Aarhus Kommune")."""
     wanted = _fold(text.strip('"'))
     if not wanted:
         return []
@@ -317,10 +330,12 @@ def committee_values(text: str, committees: Iterable[str]) -> list[str]:
     return exact or sorted(c for c in committees if wanted in _fold(c))
 
 
-def _filter_values(committees: list[str]):
+def _filter_values(committees: list[str], municipalities: list[str]):
     def values(kind: str, text: str) -> list[str]:
         if kind == "committee":
             return committee_values(text, committees)
+        if kind == "municipality":
+            return committee_values(text, municipalities)
         if kind == "status":
             return status_values(text)
         if kind == "year":
@@ -331,13 +346,13 @@ def _filter_values(committees: list[str]):
     return values
 
 
-def _syntax(committees: Iterable[str]) -> Syntax:
-    """The language of the search box. `udvalg:` needs the committees of the index
-    being searched."""
+def _syntax(committees: Iterable[str], municipalities: Iterable[str] = ()) -> Syntax:
+    """The language of the search box. `udvalg:` and `kommune:` need the committees and
+    the municipalities of the index being searched."""
     return Syntax(
         field_names=FIELD_NAMES,
         filter_names=PSEUDO_FIELDS,
-        filter_values=_filter_values(list(committees)),
+        filter_values=_filter_values(list(committees), list(municipalities)),
         default_fields={
             **dict.fromkeys(DEFAULT_FIELDS, 1.0),
             **{COMPOUND_FIELDS[f]: COMPOUND_BOOST for f in DEFAULT_FIELDS},
@@ -354,12 +369,15 @@ def plain_query(text: str) -> qt.Node | None:
     return parse_plain(words, _syntax(())) if words else None
 
 
-def parse_query(text: str, committees: Iterable[str] = ()) -> ParsedQuery:
+def parse_query(
+    text: str, committees: Iterable[str] = (), municipalities: Iterable[str] = ()
+) -> ParsedQuery:
     """The query tree of the text of the search box (see queryparser.py for the
-    syntax). Never raises: text the syntax cannot take is searched as its words."""
+    syntax). `committees` and `municipalities` are the index's, for udvalg: and
+    kommune:. Never raises: text the syntax cannot take is searched as its words."""
     text = _CASE_IN_QUERY.sub(_as_case_prefix, text)
     try:
-        tree = parse(text, _syntax(committees))
+        tree = parse(text, _syntax(committees, municipalities))
     except (QuerySyntaxError, RecursionError) as exc:
         reason = str(exc) if isinstance(exc, QuerySyntaxError) else "nested too deeply"
         return ParsedQuery(plain_query(text), fallback=True, notes=(reason,))

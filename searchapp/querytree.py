@@ -35,9 +35,10 @@ __all__ = [
     "leaves",
 ]
 
-# The text of an item, whole and by section; what a field prefix may name.
-TEXT_FIELDS = ("title", "text", "background", "recommendation", "presentation",
-               "attachments", "decision")  # fmt: skip
+# The text of an item, whole and by kind of section (models.SECTION_KINDS); what a
+# field prefix may name.
+TEXT_FIELDS = ("title", "text", "summary", "background", "presentation", "recommendation",
+               "decision", "history", "economy", "attachments", "other")  # fmt: skip
 # What a word without a field prefix is looked for in.
 DEFAULT_FIELDS = ("title", "text")
 # The parts of the closed compounds of the title and of the text, each a field of its
@@ -45,7 +46,7 @@ DEFAULT_FIELDS = ("title", "text")
 # items saying "reform".
 COMPOUND_FIELDS = {"title": "title_compound", "text": "compound"}
 # What a filter may name: the facets, and the case numbers (by CaseNumber.digits).
-FILTER_FIELDS = ("committee", "status", "year", "case")
+FILTER_FIELDS = ("municipality", "committee", "status", "year", "case")
 
 
 @dataclass(frozen=True)

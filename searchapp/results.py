@@ -31,8 +31,8 @@ __all__ = [
     "status_label",
 ]
 
-CSV_COLUMNS = ("id", "committee", "meeting_date", "item_number", "title", "case_number",
-               "status", "url", "pdf_url")  # fmt: skip
+CSV_COLUMNS = ("id", "municipality", "committee", "meeting_date", "item_number", "title",
+               "case_number", "status", "url", "pdf_url")  # fmt: skip
 
 
 def status_label(status: str | None) -> str:
@@ -50,9 +50,9 @@ class Links:
     def item_url(item_id: str) -> str:
         return "/items/" + quote(item_id, safe="")
 
-    def pdf_url(self, source: str, pages) -> str | None:
-        """ "/files/<path under its source folder>#page=N", or None when the source is
-        not a PDF inside one of the source folders."""
+    def pdf_url(self, source: str, pages, page: int | None = None) -> str | None:
+        """ "/files/<path under its source folder>#page=N" (N: `page`, else the first
+        of `pages`), or None when the source is not a PDF inside a source folder."""
         if not source or not source.lower().endswith(".pdf"):
             return None
         path = Path(source)
@@ -69,22 +69,29 @@ class Links:
         if relative is None or ".." in relative.parts or not relative.parts:
             return None
         url = "/files/" + quote(relative.as_posix(), safe="/")
-        if pages:
-            url += f"#page={int(pages[0])}"
+        first = page or (pages[0] if pages else None)
+        if first:
+            url += f"#page={int(first)}"
         return url
+
+    def item_pdf_url(self, item: AgendaItem) -> str | None:
+        """The item's own page of its source PDF."""
+        return self.pdf_url(item.source, item.pages, item.source_page)
 
     def item_view(self, item: AgendaItem) -> dict:
         """An item as /api/items shows it: all its fields, and where to read it."""
         data = item.to_dict()
         data["url"] = self.item_url(item.id)
-        data["pdf_url"] = self.pdf_url(item.source, item.pages)
+        data["pdf_url"] = self.item_pdf_url(item)
         data["status_label"] = status_label(item.status)
+        data["meeting_id"] = item.meeting_id
         return data
 
     def csv_row(self, item: AgendaItem) -> dict:
         """An item as a row of the CSV export (CSV_COLUMNS)."""
         return {
             "id": item.id,
+            "municipality": item.municipality,
             "committee": item.committee,
             "meeting_date": item.meeting_date,
             "item_number": item.number,
@@ -92,7 +99,7 @@ class Links:
             "case_number": item.case_number,
             "status": item.status,
             "url": self.item_url(item.id),
-            "pdf_url": self.pdf_url(item.source, item.pages) or "",
+            "pdf_url": self.item_pdf_url(item) or "",
         }
 
 
@@ -144,16 +151,21 @@ class Facets:
     """Each facet counted over the items that pass the other facets' filters, so that
     choosing a committee does not hide the other committees."""
 
+    municipality: tuple[FacetValue, ...] = ()
     committee: tuple[FacetValue, ...] = ()
     year: tuple[FacetValue, ...] = ()
     status: tuple[FacetValue, ...] = ()
 
+    NAMES = ("municipality", "committee", "year", "status")
+
     @classmethod
-    def from_counts(cls, committee: Counter, year: Counter, status: Counter) -> Facets:
+    def from_counts(cls, municipality: Counter, committee: Counter, year: Counter,
+                    status: Counter) -> Facets:  # fmt: skip
         """Most items first (ties by name), the years newest first, the statuses with
         their labels, ties in the usual order of statuses."""
         order = {s: i for i, s in enumerate(STATUSES)}
         return cls(
+            municipality=_values(municipality, lambda vn: (-vn[1], vn[0])),
             committee=_values(committee, lambda vn: (-vn[1], vn[0])),
             year=_values(year, lambda vn: vn[0], reverse=True),
             status=tuple(
@@ -163,8 +175,7 @@ class Facets:
         )
 
     def to_dict(self) -> dict:
-        return {name: [v.to_dict() for v in getattr(self, name)]
-                for name in ("committee", "year", "status")}  # fmt: skip
+        return {name: [v.to_dict() for v in getattr(self, name)] for name in self.NAMES}
 
 
 def _values(counts: Counter, key, reverse: bool = False) -> tuple[FacetValue, ...]:
@@ -194,13 +205,19 @@ class Hit:
             "id": item.id,
             "url": self.url,
             "pdf_url": self.pdf_url,
+            "source_url": item.source_url or None,
+            "municipality": item.municipality,
             "committee": item.committee,
+            "meeting_id": item.meeting_id,
             "meeting_date": item.meeting_date,
+            "meeting_time": item.meeting_time,
+            "place": item.place,
             "item_number": item.number,
             "title": item.title,
             "case_number": item.case_number or None,
             "status": item.status,
             "status_label": status_label(item.status),
+            "closed": item.closed,
             "snippet": self.snippet,
             "score": None if self.score is None else round(float(self.score), 4),
         }
@@ -258,11 +275,15 @@ class ItemSummary:
     status_label: str
     url: str
     pdf_url: str | None
+    municipality: str = ""
+    closed: bool = False
 
     @classmethod
     def of(cls, item: AgendaItem, links: Links) -> ItemSummary:
         return cls(
             id=item.id,
+            municipality=item.municipality,
+            closed=item.closed,
             committee=item.committee,
             meeting_date=item.meeting_date,
             number=item.number,
@@ -272,7 +293,7 @@ class ItemSummary:
             status=item.status,
             status_label=status_label(item.status),
             url=links.item_url(item.id),
-            pdf_url=links.pdf_url(item.source, item.pages),
+            pdf_url=links.item_pdf_url(item),
         )
 
     def to_dict(self) -> dict:

@@ -42,8 +42,8 @@ def test_request_defaults():
     assert request == SearchRequest()
     assert request.effective_sort == "date_desc"
     assert request.to_dict() == {
-        "q": "", "committee": [], "status": [], "year": [], "from": None, "to": None,
-        "case": None, "sort": "date_desc", "page": 1, "per_page": 20,
+        "q": "", "municipality": [], "committee": [], "status": [], "year": [], "from": None,
+        "to": None, "case": None, "sort": "date_desc", "page": 1, "per_page": 20,
     }  # fmt: skip
 
 
@@ -413,7 +413,7 @@ def test_paging(engine, items):
 def test_nothing_found(engine):
     result = run(engine, q="zzzzqqq")
     assert result["total"] == 0 and result["pages"] == 0 and result["results"] == []
-    assert result["facets"] == {"committee": [], "year": [], "status": []}
+    assert result["facets"] == {"municipality": [], "committee": [], "year": [], "status": []}
 
 
 # --- Results and snippets ----------------------------------------------------------------------
@@ -424,6 +424,8 @@ def test_hit_shape(engine):
     assert set(hit) == {
         "id", "url", "pdf_url", "committee", "meeting_date", "item_number", "title",
         "case_number", "status", "status_label", "snippet", "score",
+        # issue #13: where the item is from and whether it is closed
+        "source_url", "municipality", "meeting_id", "meeting_time", "place", "closed",
     }  # fmt: skip
     assert hit["url"] == "/items/kkr-hovedstaden-2025-04-11-3.1"
     assert hit["pdf_url"] == "/files/hovedstaden/kkr-hovedstaden-2025-04-11.pdf#page=4"

@@ -7,7 +7,7 @@ it against the app with schemathesis.
 
 from __future__ import annotations
 
-from ..models import STATUS_LABELS, STATUSES
+from ..models import SECTION_KINDS, STATUS_LABELS, STATUSES
 from ..query import (
     DEFAULT_PER_PAGE,
     MAX_PER_PAGE,
@@ -17,6 +17,7 @@ from ..query import (
     MAX_WINDOW,
     SORTS,
 )
+from ..results import CSV_COLUMNS
 
 # casenumbers' forms for JSON Schema (ECMA 262: no flags, so letters in both cases).
 CASE_PATTERN = (
@@ -29,8 +30,10 @@ QUERY_SYNTAX = """\
 Words: all must match (Danish stemming, so "kommune" finds "kommunerne"; compounds are
 split, so "reform" finds "ældrereformen"). "A phrase" in double quotes; `OR` / `ELLER`;
 `NOT` / `IKKE` or a leading `-` to exclude; `word*` for a prefix; field prefixes
-`titel:`, `baggrund:`, `indstilling:`, `sagsfremstilling:`, `bilag:`, `beslutning:`,
-`udvalg:` (committee, part of its name), `status:` (a status or its Danish label),
+`titel:`, `resume:`, `baggrund:`, `sagsfremstilling:`, `indstilling:`, `beslutning:`,
+`sagsforløb:` (`sagsforloeb:`), `økonomi:` (`oekonomi:`), `bilag:`, `tekst:`,
+`kommune:` (municipality, part of its name), `udvalg:` (committee, part of its name),
+`status:` (a status or its Danish label),
 `sag:` (a case number in any form: "SAG-2025-01103" or "2025-01103", "EMN-2025-003383",
 "21-014420K", "12/27845", "00.01.00-A00-1-24"). A query the parser cannot
 take is searched as plain words."""
@@ -62,6 +65,12 @@ SEARCH_PARAMETERS = [
         "description": "The search words; empty lists every item. " + QUERY_SYNTAX,
         "schema": {"type": "string", "maxLength": MAX_QUERY_LENGTH},
     },
+    _array_param(
+        "municipality",
+        {"type": "string", "maxLength": MAX_VALUE_LENGTH},
+        "Only items of this municipality, region or KL body (its name, as in the "
+        "municipality facet: 'Aarhus Kommune').",
+    ),
     _array_param(
         "committee",
         {"type": "string", "maxLength": MAX_VALUE_LENGTH},
@@ -162,6 +171,7 @@ SCHEMAS = {
     "Query": _object(
         {
             "q": {"type": "string"},
+            "municipality": {"type": "array", "items": {"type": "string"}},
             "committee": {"type": "array", "items": {"type": "string"}},
             "status": {"type": "array", "items": _STATUS},
             "year": {"type": "array", "items": {"type": "string"}},
@@ -202,13 +212,23 @@ SCHEMAS = {
                 "description": "The source PDF at the item's first page; null when the "
                 "source is not a PDF.",
             },
+            "source_url": {
+                **_NULLABLE_STRING,
+                "description": "The item on the publishing site it came from, if any.",
+            },
+            "municipality": {"type": "string", "description": "'' when not known"},
             "committee": {"type": "string"},
+            "meeting_id": {"type": "string", "description": "The same for every item of "
+                           "a meeting: 'aarhus-byraad-2025-08-27'."},
             "meeting_date": {"type": "string", "description": "YYYY-MM-DD"},
+            "meeting_time": {"type": "string", "description": "'16:00'; '' when not known"},
+            "place": {"type": "string"},
             "item_number": {"type": "string"},
             "title": {"type": "string"},
             "case_number": _NULLABLE_STRING,
             "status": _STATUS,
             "status_label": {"type": "string", "enum": [STATUS_LABELS[s] for s in STATUSES]},
+            "closed": {"type": "boolean", "description": "A closed item: its title only."},
             "snippet": {
                 "type": "string",
                 "description": "HTML: escaped text with <mark> around the words found.",
@@ -222,6 +242,7 @@ SCHEMAS = {
     ),
     "Facets": _object(
         {
+            "municipality": {"type": "array", "items": _facet_value()},
             "committee": {"type": "array", "items": _facet_value()},
             "year": {"type": "array", "items": _facet_value()},
             "status": {"type": "array", "items": _facet_value(with_label=True)},
@@ -264,9 +285,39 @@ SCHEMAS = {
             "source": {"type": "string"},
             "pages": {"type": "array", "items": {"type": "integer"}},
             "urls": {"type": "array", "items": {"type": "string"}},
+            "municipality": {"type": "string"},
+            "meeting_time": {"type": "string"},
+            "place": {"type": "string"},
+            "case_numbers": {"type": "array", "items": {"type": "string"}},
+            "document_number": {"type": "string"},
+            "summary": {"type": "string"},
+            "sections": {
+                "type": "array",
+                "description": "The item's sections in the document's order, each with "
+                "the name the document gives it and its kind.",
+                "items": _object({
+                    "name": {"type": "string"},
+                    "kind": {"type": "string", "enum": list(SECTION_KINDS)},
+                    "text": {"type": "string"},
+                }),  # fmt: skip
+            },
+            "attachment_refs": {
+                "type": "array",
+                "items": _object({
+                    "title": {"type": "string"},
+                    "url": {"type": "string"},
+                    "path": {"type": "string"},
+                    "pages": {"type": "integer", "nullable": True},
+                }),  # fmt: skip
+            },
+            "closed": {"type": "boolean", "description": "A closed item: its title only."},
+            "source_format": {"type": "string"},
+            "source_url": {"type": "string"},
+            "source_page": {"type": "integer", "nullable": True},
             "url": {"type": "string"},
             "pdf_url": _NULLABLE_STRING,
             "status_label": {"type": "string"},
+            "meeting_id": {"type": "string"},
         }
     ),
 }
@@ -308,8 +359,7 @@ def build_spec(server_url: str = "/") -> dict:
                     "summary": "All results of a search as CSV",
                     "description": "Every matching item (page and per_page are checked but "
                     "do not limit it), streamed; UTF-8 with a byte order mark for Excel. "
-                    "Columns: id, committee, meeting_date, item_number, title, "
-                    "case_number, status, url, pdf_url.",
+                    "Columns: " + ", ".join(CSV_COLUMNS) + ".",
                     "parameters": SEARCH_PARAMETERS + PAGING_PARAMETERS,
                     "responses": {
                         "200": {

@@ -35,9 +35,23 @@ from .budget import search_budget, search_slot
 bp = Blueprint("pages", __name__)
 
 # The query parameters of a search, in the order they appear in the URLs we make.
-PARAMS = ("q", "committee", "status", "year", "from", "to", "case", "sort", "page", "per_page")
-FILTERS = ("committee", "status", "year", "from", "to", "case")
-FACETS = (("committee", "Udvalg"), ("year", "År"), ("status", "Beslutning"))  # as shown
+PARAMS = ("q", "municipality", "committee", "status", "year", "from", "to", "case", "sort",
+          "page", "per_page")  # fmt: skip
+FILTERS = ("municipality", "committee", "status", "year", "from", "to", "case")
+FACETS = (("municipality", "Kommune"), ("committee", "Udvalg"), ("year", "År"),
+          ("status", "Beslutning"))  # as shown  # fmt: skip
+# A section's heading when the document gives it no name of its own.
+SECTION_HEADINGS = {
+    "summary": "Resumé",
+    "background": "Baggrund",
+    "presentation": "Sagsfremstilling",
+    "recommendation": "Indstilling",
+    "decision": "Beslutning",
+    "history": "Sagsforløb",
+    "economy": "Økonomi",
+    "attachments": "Bilag",
+    "other": "Øvrigt",
+}
 FEED_SIZE = 50
 
 
@@ -129,15 +143,18 @@ def text_outside_sections(item: dict) -> str:
     of it for an item without sections, like "Eventuelt"), so the page leaves nothing
     of the minutes out."""
     text = item.get("text") or ""
-    for part in (*(item.get(f) for f in SECTION_FIELDS), *item.get("attachments", ()),
-                 *item.get("urls", ())):  # fmt: skip
+    sections = item.get("sections") or ()
+    for part in (*(s.get("text") for s in sections), *(item.get(f) for f in SECTION_FIELDS),
+                 *item.get("attachments", ()), *item.get("urls", ())):  # fmt: skip
         if part:
             text = text.replace(part, "\n")
     title = item.get("title", "").strip()
     titles = {title, f"{item.get('number')}. {title}", f"{item.get('number')} {title}"}
+    names = {s.get("name", "").strip() for s in sections} - {""}
     kept = [
         line for line in text.splitlines()
-        if not (line.strip() in titles or _SECTION_LABEL.fullmatch(line.strip()))
+        if not (line.strip() in titles or line.strip() in names
+                or _SECTION_LABEL.fullmatch(line.strip()))
     ]  # fmt: skip
     return _BLANK_LINES.sub("\n\n", "\n".join(kept)).strip()
 
@@ -193,7 +210,8 @@ class Facet:
 
 def _facets(result: dict, args: MultiDict) -> list[Facet]:
     """The facets as the template shows them, statuses in their usual order. A chosen
-    value stays listed, checked, even when no item has it, so one can take it off."""
+    value stays listed, checked, even when no item has it, so one can take it off. The
+    Kommune facet is left out for an index whose items name no municipality."""
     facets = []
     order = {s: i for i, s in enumerate(STATUSES)}
     for key, legend in FACETS:
@@ -206,6 +224,8 @@ def _facets(result: dict, args: MultiDict) -> list[Facet]:
             v["selected"] = v["value"] in selected
         if key == "status":
             values.sort(key=lambda v: order.get(v["value"], len(order)))
+        if key == "municipality" and not values:
+            continue
         facets.append(Facet(key, legend, values))
     return facets
 
@@ -243,6 +263,7 @@ def _search(args: MultiDict, **overrides: str) -> dict:
 # What a bad value of each parameter means, for the person who sent it.
 _PARAM_MESSAGES = {
     "q": f"Søgningen må højst være {MAX_QUERY_LENGTH} tegn lang.",
+    "municipality": "Søgningen har for mange eller for lange kommunenavne.",
     "committee": "Søgningen har for mange eller for lange udvalgsnavne.",
     "status": "Beslutningen skal være en af: "
     + ", ".join(STATUS_LABELS[s].lower() for s in STATUSES)
@@ -350,7 +371,8 @@ def item(item_id: str):
         terms=engine.marker(q) if q else None,
         meeting=[other.to_dict() for other in engine.same_meeting(agenda_item)],
         same_case=same_case,
-        first_page=(found.get("pages") or [None])[0],
+        first_page=found.get("source_page") or (found.get("pages") or [None])[0],
+        section_headings=SECTION_HEADINGS,
         json_url=url_for("api.item", item_id=found["id"]),
     )
 
@@ -384,7 +406,7 @@ def feed_title(args: MultiDict) -> str:
     parts = []
     if args.get("q"):
         parts.append(f"»{args['q']}«")
-    parts += args.getlist("committee") + args.getlist("year")
+    parts += args.getlist("municipality") + args.getlist("committee") + args.getlist("year")
     parts += [status_label(s) for s in args.getlist("status")]
     if args.get("case"):
         parts.append(args["case"])

@@ -48,6 +48,7 @@ class Columns:
     what the query executor needs of it (DocStats)."""
 
     stats: DocStats  # live docnums and field lengths (execute.py)
+    municipality: FacetColumn
     committee: FacetColumn
     status: FacetColumn
     year: FacetColumn
@@ -55,6 +56,7 @@ class Columns:
     rank_newest: np.ndarray  # each docnum's place when sorted newest first
     rank_oldest: np.ndarray
     committees: list[str]  # the committees of live items, sorted
+    municipalities: list[str]  # the municipalities of live items, sorted
 
     @property
     def live(self) -> np.ndarray:
@@ -96,6 +98,7 @@ def columns_of(index: Index, searcher) -> Columns:
         for v in _read_column(reader, "meeting_date", size, None)
     ]
     committee = _read_column(reader, "committee", size, "")
+    municipality = _read_column(reader, "municipality", size, "")
     number = _read_column(reader, "number_sort", size, "")
 
     def date_key(newest_first: bool):
@@ -105,15 +108,18 @@ def columns_of(index: Index, searcher) -> Columns:
 
         return key
 
+    live = np.flatnonzero(stats.live)
     columns = Columns(
         stats=stats,
+        municipality=FacetColumn(municipality),
         committee=FacetColumn(committee),
         status=FacetColumn(_read_column(reader, "status", size, "")),
         year=FacetColumn(_read_column(reader, "year", size, "")),
         day=np.asarray(day, dtype=np.int64),
         rank_newest=_ranks(size, date_key(True)),
         rank_oldest=_ranks(size, date_key(False)),
-        committees=sorted({committee[d] for d in np.flatnonzero(stats.live)} - {""}),
+        committees=sorted({committee[d] for d in live} - {""}),
+        municipalities=sorted({municipality[d] for d in live} - {""}),
     )
     with _cache_lock:
         while len(_cache) >= CACHE_SIZE:

@@ -24,8 +24,9 @@ __all__ = ["EXACT_PHRASE_BOOST", "NOTHING", "WhooshQuery", "compile_query", "to_
 EXACT_PHRASE_BOOST = 2.0  # a phrase as written outranks the same phrase inflected
 # What a filter with no values matches: nothing (a NullQuery would vanish in an And).
 NOTHING = wq.Term("id", "\uffff")
-FILTER_FIELDS = {"committee": "committee", "status": "status", "year": "year",
-                 "case": "case_digits"}  # fmt: skip
+# The schema's field for each filter of the tree (querytree.FILTER_FIELDS).
+FILTER_FIELDS = {"municipality": "municipality", "committee": "committee", "status": "status",
+                 "year": "year", "case": "case_digits"}  # fmt: skip
 _WORDS = re.compile(r"\S+")
 
 

@@ -4,14 +4,14 @@ process, answering searches and item lookups with the project's own result types
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime, time
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 from whoosh import query as wq
 
 from ..engine import IndexNotFound
-from ..models import AgendaItem
+from ..models import AgendaItem, meeting_id
 from ..query import SearchRequest, case_digits_of, interpret_query, parse_query
 from ..results import Facets, Hit, ItemSummary, Links, SearchResult
 from .columns import columns_of
@@ -99,7 +99,7 @@ class WhooshEngine:
                     item = item_of(searcher.stored_fields(docnum))
                 with timer.stage("snippets"):
                     text = snippet(item.text, terms, analyzer) if snippets else ""
-                url, pdf = self.links.item_url(item.id), self.links.pdf_url(item.source, item.pages)
+                url, pdf = self.links.item_url(item.id), self.links.item_pdf_url(item)
                 results.append(Hit(item, score, text, url, pdf, marker))
             suggestion = None
             if request.q:
@@ -160,24 +160,22 @@ class WhooshEngine:
             docs = docs[np.argsort(ranks[docs], kind="stable")].tolist()
             return [ItemSummary.of(item_of(searcher.stored_fields(d)), self.links) for d in docs]
 
-    def same_meeting(self, item=None, *, committee: str = "",
+    def same_meeting(self, item=None, *, municipality: str = "", committee: str = "",
                      meeting_date: str = "") -> list[ItemSummary]:  # fmt: skip
         """The items of the meeting of `item` (an AgendaItem or its dict), or of the
-        given committee and date, in agenda order."""
-        committee = committee or _field(item, "committee")
-        meeting_date = meeting_date or _field(item, "meeting_date")
+        given municipality's committee that day, in agenda order."""
+        if item is not None:
+            municipality = _field(item, "municipality")
+            committee = _field(item, "committee")
+            meeting_date = _field(item, "meeting_date")
         try:
-            day = date.fromisoformat(meeting_date)
+            date.fromisoformat(meeting_date)
         except (TypeError, ValueError):
             return []
         if not committee:
             return []
-        q = wq.And([
-            wq.Term("committee", committee),
-            wq.DateRange("meeting_date", datetime.combine(day, time.min),
-                         datetime.combine(day, time.max)),
-        ])  # fmt: skip
-        return self._items_where(q, newest_first=False)
+        key = meeting_id(municipality, committee, meeting_date)
+        return self._items_where(wq.Term("meeting_id", key), newest_first=False)
 
     def same_case(self, case) -> list[ItemSummary]:
         number = case if isinstance(case, str) else _field(case, "case_number")

@@ -16,16 +16,18 @@ from datetime import datetime
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from ..casenumbers import CaseNumber, find_case_numbers
-from ..models import AgendaItem
+from ..models import SECTION_KINDS, AgendaItem
 from .analysis import CompoundAnalyzer, DanishAnalyzer, ExactAnalyzer
 from .internals import TermCounts, TermPositions
 
-SCHEMA_VERSION = 6  # 2: compound parts out of title/text, into title_compound/compound
+SCHEMA_VERSION = 7  # 2: compound parts out of title/text, into title_compound/compound
 # 3: analyzers cached per word, faster formats, text and sections no longer stored
 # 4: positions stored as packed uint32 arrays (TermPositions)
 # 5: every case number of an item in case_digits, by CaseNumber.digits; a case number
 #    with a letter after its digits ("21-014420K") also indexed by its digits
 # 6: the analysis and the posting formats moved into searchapp.whoosh_engine
+# 7: municipality (a facet) and meeting_id; a field for every section kind (summary,
+#    history, economy, other beside the five before), filled from AgendaItem.sections
 
 TITLE_BOOST = 3.0
 
@@ -44,6 +46,8 @@ def build_schema() -> Schema:
     # all a search reads back. (The title is, as before: it is small.)
     return Schema(
         id=ID(stored=True, unique=True),
+        municipality=ID(stored=True, sortable=True),
+        meeting_id=ID,
         committee=ID(stored=True, sortable=True),
         status=ID(stored=True, sortable=True),
         number=ID(stored=True),
@@ -54,11 +58,8 @@ def build_schema() -> Schema:
         year=ID(stored=True, sortable=True),
         title=text_field(danish, stored=True, field_boost=TITLE_BOOST),
         text=text_field(danish),
-        background=text_field(danish),
-        recommendation=text_field(danish),
-        presentation=text_field(danish),
-        attachments=text_field(danish),
-        decision=text_field(danish),
+        # One field a kind of section (models.SECTION_KINDS), for the field prefixes.
+        **{kind: text_field(danish) for kind in SECTION_KINDS},
         exact=text_field(ExactAnalyzer()),
         # The parts of the closed compounds of the title and of the text, searched with
         # a low boost (query.COMPOUND_BOOST) so that a part ranks below the word itself.
@@ -103,9 +104,27 @@ def exact_text(item: AgendaItem) -> str:
 
 
 _ID_FIELDS = (
-    "committee", "status", "number", "number_sort", "case_number", "case_digits", "year",
-    "source_hash",
+    "municipality", "meeting_id", "committee", "status", "number", "number_sort",
+    "case_number", "case_digits", "year", "source_hash",
 )  # fmt: skip
+# What an item without sections (KL's KKR minutes, read by parse.py) says of each kind.
+_LEGACY_SECTIONS = {
+    "summary": lambda item: item.summary,
+    "background": lambda item: item.background,
+    "presentation": lambda item: item.presentation,
+    "recommendation": lambda item: item.recommendation,
+    "decision": lambda item: item.decision,
+    "attachments": lambda item: "\n".join(item.attachments),
+}
+
+
+def section_texts(item: AgendaItem) -> dict[str, str]:
+    """The text of each kind of section: all the item's sections of that kind
+    (AgendaItem.sections), or, for an item without them, the fields of old."""
+    return {
+        kind: item.section_text(kind) or _LEGACY_SECTIONS.get(kind, lambda i: "")(item)
+        for kind in SECTION_KINDS
+    }
 
 
 def item_to_document(item: AgendaItem, source_hash: str) -> dict:
@@ -113,6 +132,8 @@ def item_to_document(item: AgendaItem, source_hash: str) -> dict:
     would index "" as a term, which every item without a case number would share."""
     doc = {
         "id": item.id,
+        "municipality": item.municipality,
+        "meeting_id": item.meeting_id,
         "committee": item.committee,
         "status": item.status,
         "number": item.number,
@@ -122,11 +143,7 @@ def item_to_document(item: AgendaItem, source_hash: str) -> dict:
         "year": item.year,
         "title": item.title,
         "text": item.text,
-        "background": item.background,
-        "recommendation": item.recommendation,
-        "presentation": item.presentation,
-        "attachments": "\n".join(item.attachments),
-        "decision": item.decision,
+        **section_texts(item),
         "exact": exact_text(item),
         "title_compound": item.title,
         "compound": exact_text(item),

@@ -128,13 +128,13 @@ def match(searcher, request: SearchRequest, columns: Columns, fallbacks: Fallbac
           budget=None) -> tuple[SearchPlan, WhooshQuery | None, Hits]:  # fmt: skip
     """Plan and run a request's words and filters: (the plan run, its Whoosh query,
     the hits), with the two second tries of the module's docstring."""
-    plan = plan_search(request, columns.committees)
+    plan = plan_search(request, columns.committees, columns.municipalities)
     compiled = _compiled(plan, searcher, fallbacks, budget)
     try:
         hits = _matching(searcher, plan, compiled, columns, budget)
         if not hits.mask.any() and plan.reading.has_dates:
             fallbacks.fell_back("dates", request.q, "the dates typed found nothing")
-            plan = plan.words_only(columns.committees)
+            plan = plan.words_only(columns.committees, columns.municipalities)
             compiled = _compiled(plan, searcher, fallbacks, budget)
             hits = _matching(searcher, plan, compiled, columns, budget)
     except SearchStopped:
@@ -149,30 +149,36 @@ def match(searcher, request: SearchRequest, columns: Columns, fallbacks: Fallbac
     return plan, compiled, hits
 
 
-def select(mask: np.ndarray, request: SearchRequest, columns: Columns, facets: bool = True):
-    """The docs passing all three facet filters (a mask), and each facet's counts over
-    the docs passing the other two ({"committee": Counter, ...}; None without
-    `facets`)."""
-    ok_c = columns.committee.allowing({c.casefold() for c in request.committee},
-                                      key=str.casefold) if request.committee else None  # fmt: skip
-    ok_s = columns.status.allowing(set(request.status)) if request.status else None
-    ok_y = columns.year.allowing(set(request.year)) if request.year else None
+def _by_name(column, names) -> np.ndarray | None:
+    """Per docnum: whether its value is one of `names`, in any case; None for no
+    filter."""
+    if not names:
+        return None
+    return column.allowing({n.casefold() for n in names}, key=str.casefold)
 
-    def passing(*oks):
+
+def select(mask: np.ndarray, request: SearchRequest, columns: Columns, facets: bool = True):
+    """The docs passing all the facet filters (a mask), and each facet's counts over
+    the docs passing the others ({"municipality": Counter, ...}; None without
+    `facets`)."""
+    oks = {
+        "municipality": _by_name(columns.municipality, request.municipality),
+        "committee": _by_name(columns.committee, request.committee),
+        "status": columns.status.allowing(set(request.status)) if request.status else None,
+        "year": columns.year.allowing(set(request.year)) if request.year else None,
+    }
+
+    def passing(but: str | None = None):
         out = mask
-        for ok in oks:
-            if ok is not None:
+        for name, ok in oks.items():
+            if ok is not None and name != but:
                 out = out & ok
         return out
 
-    kept = passing(ok_c, ok_s, ok_y)
+    kept = passing()
     if not facets:
         return kept, None
-    return kept, {
-        "committee": columns.committee.counts(passing(ok_s, ok_y)),
-        "year": columns.year.counts(passing(ok_c, ok_s)),
-        "status": columns.status.counts(passing(ok_c, ok_y)),
-    }
+    return kept, {name: getattr(columns, name).counts(passing(but=name)) for name in oks}
 
 
 def top(docs: np.ndarray, scores: np.ndarray, limit: int | None) -> np.ndarray:

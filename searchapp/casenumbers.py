@@ -61,10 +61,12 @@ NUMBER_PATTERN = f"(?:{DISTINCT_PATTERN}|{_BARE})"
 # What may stand before a case number: "Sagsnr.:", "Sags nr.", "Sagsnummer", "Sag nr.",
 # "Sag:", "J.nr.", "Journalnr.", "Journal nr.", "Sags-id:".
 # ("\s*(?:-\s*)?", not "\s*-?\s*": two runs of spaces side by side are split every way
-# before a match fails, quadratic in a long run of spaces; issue #14.)
+# before a match fails, quadratic in a long run of spaces; issue #14. The spaces after
+# the label are taken possessively, "\s*+": a number never starts with a space, so
+# giving them back one by one could only fail again.)
 LABEL_PATTERN = (
     r"(?:sags?\s*(?:-\s*)?(?:nr\b\.?|nummer\b|id\b)|sag\s*:|j\s*\.\s*nr\b\.?"
-    r"|journal\s*(?:-\s*)?(?:nr\b\.?|nummer\b))\s*(?::\s*)?"
+    r"|journal\s*(?:-\s*)?(?:nr\b\.?|nummer\b))\s*+(?::\s*+)?"
 )
 # A number is whole: not part of a longer word or number ("x2011-29298", "2011-29298-4").
 _BEFORE = r"(?<![\w./-])"
@@ -77,6 +79,7 @@ _IN_TEXT = re.compile(
     rf"|(?P<num>{DISTINCT_PATTERN})){_AFTER}",
     re.I,
 )
+_DIGIT = re.compile(r"[0-9]")
 # A case-number line: a label or not, the number, perhaps the case handler's initials
 # ("SAG-2025-01103 jjc", "SAG-2025-00420 abc/def").
 _HANDLER = r"[a-zæøå]{2,6}(?:/[a-zæøå]{2,6})*"
@@ -139,7 +142,9 @@ def find_case_numbers(text: str) -> list[CaseNumber]:
     """Every case number in `text`, in order, each once: the prefixed and KLE forms
     wherever they stand, the bare forms after a label (see the module's docstring)."""
     found: dict[str, CaseNumber] = {}
-    for m in _IN_TEXT.finditer(text or ""):
+    if not _DIGIT.search(text or ""):
+        return []  # no number at all: most lines of minutes, read without a regex's walk
+    for m in _IN_TEXT.finditer(text):
         number = _number(m["bare"] or m["num"])
         found.setdefault(number.text, number)
     return list(found.values())

@@ -239,6 +239,18 @@ def test_openapi_describes_the_new_fields():
     assert {"recommended", "referred"} <= set(statuses)
 
 
+def test_openapi_describes_every_field_of_an_item_and_a_hit(engine):
+    """The Item schema follows the model (every AgendaItem field, typed from it), so a
+    field a reader adds is described the day it is added."""
+    from searchapp.web.openapi import build_spec
+
+    schemas = build_spec()["components"]["schemas"]
+    view = engine.item_view(engine.item("aarhus-byraadet-2025-08-27-1"))
+    assert set(view) == set(schemas["Item"]["properties"])
+    hit = run(engine, q="budget")["results"][0]
+    assert set(hit) == set(schemas["Hit"]["properties"])
+
+
 # --- The pages ---------------------------------------------------------------------------------
 
 

@@ -7,7 +7,11 @@ it against the app with schemathesis.
 
 from __future__ import annotations
 
-from ..models import SECTION_KINDS, STATUS_LABELS, STATUSES
+import dataclasses
+import types
+import typing
+
+from ..models import SECTION_KINDS, STATUS_LABELS, STATUSES, AgendaItem, Section
 from ..query import (
     DEFAULT_PER_PAGE,
     MAX_PER_PAGE,
@@ -37,6 +41,37 @@ split, so "reform" finds "ældrereformen"). "A phrase" in double quotes; `OR` / 
 `sag:` (a case number in any form: "SAG-2025-01103" or "2025-01103", "EMN-2025-003383",
 "21-014420K", "12/27845", "00.01.00-A00-1-24"). A query the parser cannot
 take is searched as plain words."""
+
+
+_SCALARS = {str: "string", int: "integer", float: "number", bool: "boolean"}
+# The enumerations of the model, by (dataclass, field).
+_ENUMS = {(Section, "kind"): list(SECTION_KINDS)}
+
+
+def _type_schema(hint, owner=None, name: str = "") -> dict:
+    """The JSON Schema of a field's type: str, int, float, bool, their lists, one of
+    them or None, and the model's own dataclasses."""
+    args = [a for a in typing.get_args(hint) if a is not type(None)]
+    if typing.get_origin(hint) in (types.UnionType, typing.Union):
+        return {**_type_schema(args[0], owner, name), "nullable": True}
+    if typing.get_origin(hint) is list:
+        return {"type": "array", "items": _type_schema(args[0], owner, name)}
+    if dataclasses.is_dataclass(hint):
+        return _object(_dataclass_properties(hint))
+    out = {"type": _SCALARS[hint]}
+    if (owner, name) in _ENUMS:
+        out["enum"] = _ENUMS[(owner, name)]
+    return out
+
+
+def _dataclass_properties(cls, extra: dict | None = None) -> dict:
+    """Every field of a model's dataclass, typed from its annotations, so the
+    description follows the model (`extra` adds to or replaces a field's schema)."""
+    hints = typing.get_type_hints(cls)
+    props = {f.name: _type_schema(hints[f.name], cls, f.name) for f in dataclasses.fields(cls)}
+    for name, schema in (extra or {}).items():
+        props[name] = {**props[name], **schema} if "type" not in schema else schema
+    return props
 
 
 def _ref(name: str) -> dict:
@@ -267,57 +302,20 @@ SCHEMAS = {
     ),
     "Item": _object(
         {
-            "id": {"type": "string"},
-            "committee": {"type": "string"},
-            "meeting_date": {"type": "string"},
-            "number": {"type": "string"},
-            "title": {"type": "string"},
-            "part": {"type": "string"},
-            "case_number": {"type": "string"},
-            "case_handler": {"type": "string"},
-            "background": {"type": "string"},
-            "recommendation": {"type": "string"},
-            "presentation": {"type": "string"},
-            "attachments": {"type": "array", "items": {"type": "string"}},
-            "decision": {"type": "string"},
-            "text": {"type": "string"},
-            "status": _STATUS,
-            "source": {"type": "string"},
-            "pages": {"type": "array", "items": {"type": "integer"}},
-            "urls": {"type": "array", "items": {"type": "string"}},
-            "municipality": {"type": "string"},
-            "meeting_time": {"type": "string"},
-            "place": {"type": "string"},
-            "case_numbers": {"type": "array", "items": {"type": "string"}},
-            "document_number": {"type": "string"},
-            "summary": {"type": "string"},
-            "sections": {
-                "type": "array",
-                "description": "The item's sections in the document's order, each with "
-                "the name the document gives it and its kind.",
-                "items": _object({
-                    "name": {"type": "string"},
-                    "kind": {"type": "string", "enum": list(SECTION_KINDS)},
-                    "text": {"type": "string"},
-                }),  # fmt: skip
-            },
-            "attachment_refs": {
-                "type": "array",
-                "items": _object({
-                    "title": {"type": "string"},
-                    "url": {"type": "string"},
-                    "path": {"type": "string"},
-                    "pages": {"type": "integer", "nullable": True},
-                }),  # fmt: skip
-            },
-            "closed": {"type": "boolean", "description": "A closed item: its title only."},
-            "source_format": {"type": "string"},
-            "source_url": {"type": "string"},
-            "source_page": {"type": "integer", "nullable": True},
+            **_dataclass_properties(AgendaItem, {
+                "status": _STATUS,
+                "sections": {
+                    "description": "The item's sections in the document's order, each "
+                    "with the name the document gives it and its kind.",
+                },
+                "closed": {"description": "A closed item: its title only."},
+                "source_page": {"description": "The page of `source` the item starts on."},
+            }),  # fmt: skip
             "url": {"type": "string"},
             "pdf_url": _NULLABLE_STRING,
             "status_label": {"type": "string"},
-            "meeting_id": {"type": "string"},
+            "meeting_id": {"type": "string", "description": "The same for every item of "
+                           "a meeting."},
         }
     ),
 }

@@ -22,8 +22,7 @@ from whoosh import query as wq
 from whoosh.query.qcore import QueryError
 from whoosh.scoring import BM25F
 
-from .internals import bm25_b, field_lengths, posting_arrays
-from .limits import CappedPrefix
+from .internals import CappedPrefix, bm25_b, field_lengths, posting_arrays
 
 __all__ = ["DocStats", "Hits", "run_query"]
 
@@ -134,9 +133,9 @@ class QueryRun:
         return hits
 
     def prefix(self, q: CappedPrefix) -> Hits:
-        """A prefix of known terms (limits.CappedPrefix), scored as Whoosh scores a
-        Prefix: one term as that term; several match with a constant score of 1 (its
-        constant-score Or, which ignores the boost)."""
+        """A prefix of known terms (internals.CappedPrefix, made by limits.py), scored
+        as Whoosh scores a Prefix: one term as that term; several match with a constant
+        score of 1 (its constant-score Or, which ignores the boost)."""
         btexts = [b for b in q.btexts if b]  # read from this very reader: they exist
         if len(btexts) == 1:
             return self.term(wq.Term(q.fieldname, btexts[0], boost=q.boost))

@@ -33,6 +33,7 @@ if tuple(whoosh.__version__[:3]) != SUPPORTED:
         f"version: pip install 'Whoosh=={'.'.join(map(str, SUPPORTED))}'"
     )
 
+from whoosh import query as wq  # noqa: E402
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield  # noqa: E402
 from whoosh.formats import Frequency, Positions  # noqa: E402
 from whoosh.matching.wrappers import FilterMatcher  # noqa: E402
@@ -42,6 +43,7 @@ from whoosh.writing import PostingPool  # noqa: E402
 
 __all__ = [
     "BatchedPostingPool",
+    "CappedPrefix",
     "TermCounts",
     "TermPositions",
     "WhooshVersionError",
@@ -144,6 +146,23 @@ def trim_idf_cache(searcher, limit: int) -> None:
     start the cache over once it holds `limit` terms."""
     if len(searcher._idf_cache) > limit:
         searcher._idf_cache.clear()
+
+
+# --- Queries -------------------------------------------------------------------------------
+
+
+class CappedPrefix(wq.Prefix):
+    """A prefix that stands for the given terms only (limits.cap_prefixes): Whoosh
+    expands a Prefix through its private `_btexts`, for matching and for highlighting
+    alike, so that is what this overrides."""
+
+    def __init__(self, prefix: wq.Prefix, btexts):
+        super().__init__(prefix.fieldname, prefix.text, boost=prefix.boost,
+                         constantscore=prefix.constantscore)  # fmt: skip
+        self.btexts = tuple(btexts)
+
+    def _btexts(self, ixreader):
+        return iter(self.btexts)
 
 
 # --- Writing ---------------------------------------------------------------------------------

@@ -23,25 +23,14 @@ from collections import OrderedDict
 
 from whoosh import query as wq
 
+from .internals import CappedPrefix
+
 PREFIX_TERMS = 64
 QUERY_TERMS = 256
 SNIPPET_TERMS = 64
 _CHECK_EVERY = 1024  # terms of an expansion read between two budget checkpoints
 _CACHED = 4096  # expansions kept per reader (a reader is one generation, one thread)
 _expansions: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-class CappedPrefix(wq.Prefix):
-    """A prefix that stands for the given terms only (Whoosh expands a Prefix through
-    `_btexts`, for matching and for highlighting alike)."""
-
-    def __init__(self, prefix: wq.Prefix, btexts):
-        super().__init__(prefix.fieldname, prefix.text, boost=prefix.boost,
-                         constantscore=prefix.constantscore)  # fmt: skip
-        self.btexts = tuple(btexts)
-
-    def _btexts(self, ixreader):
-        return iter(self.btexts)
 
 
 def _most_frequent(reader, prefix: wq.Prefix, cap: int, budget) -> tuple[bytes, ...]:

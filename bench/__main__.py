@@ -11,6 +11,7 @@ def main(argv: list[str] | None = None) -> int:
         print(__doc__)
         print("commands: run (the benchmark; `python -m bench run --help`), "
               "compare (the engine against older code of its own; `--help`), "
+              "growth OUT.md COMPARE.json... (the growth table of several compare runs), "
               "report RESULT.json... (rewrite the Markdown from the JSON)")
         return 0 if argv else 2
     command, rest = argv[0], argv[1:]
@@ -22,6 +23,17 @@ def main(argv: list[str] | None = None) -> int:
         from .compare import main as compare_main
 
         return compare_main(rest)
+    if command == "growth":
+        # The growth table of compare results of several runs: growth OUT.md RESULT.json...
+        import json
+        from pathlib import Path
+
+        from .compare import growth
+
+        out, results = Path(rest[0]), [json.loads(Path(n).read_text()) for n in rest[1:]]
+        out.write_text(growth(results), encoding="utf-8")
+        print(f"wrote {out}")
+        return 0
     if command == "report":
         # Rewrite the Markdown of results/*.json (after report.py changed).
         import json

@@ -62,6 +62,7 @@ def export_baseline(rev: str, workdir: Path, repo: Path = PROJECT) -> tuple[Path
 
 
 def compare_size(size: int, args, workdir: Path) -> dict:
+    systems = ("whoosh",) if args.no_baseline else SYSTEMS
     items_path = items_file(workdir, size, args.seed, Path(args.corpus))
     sample = list(read_items(items_path, min(size, 3000)))
     queries = build_mix(sample, args.queries, seed=args.seed + 6)
@@ -72,8 +73,8 @@ def compare_size(size: int, args, workdir: Path) -> dict:
     queries_path = ixdir / "queries.json"
     queries_path.write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
     result: dict = {"size": size, "queries": queries, "indexing": {}}
-    indexes = {name: ixdir / name for name in SYSTEMS}
-    for name in SYSTEMS:
+    indexes = {name: ixdir / name for name in systems}
+    for name in systems:
         log(f"[{size:,}] indexing with {name} (child process)")
         r = run_worker("build", "--system", name, "--items", str(items_path), "--limit",
                        str(size), "--out", str(indexes[name]))  # fmt: skip
@@ -92,20 +93,20 @@ def compare_size(size: int, args, workdir: Path) -> dict:
             engine.close()
         del engines
     result["latency"] = {name: {v: stats(ms) for v, ms in timed["samples"][name].items()}
-                         for name in SYSTEMS}  # fmt: skip
+                         for name in systems}  # fmt: skip
     result["latency_rounds"] = timed["rounds"]
     result["totals"] = timed["totals"]
     result["same_totals"] = sum(1 for t in timed["totals"].values()
-                                if t["whoosh"] == t["whoosh-base"])  # fmt: skip
+                                if t["whoosh"] == t.get("whoosh-base", t["whoosh"]))  # fmt: skip
     result["per_query_p50"] = {
         name: {qid: percentile(ms, 50) for qid, ms in timed["per_query"][name].items()}
-        for name in SYSTEMS
+        for name in systems
     }
     log(f"[{size:,}] searching memory per version (child processes)")
     result["search_rss"] = {
         name: run_worker("search-rss", "--system", name, "--index", str(indexes[name]),
                          "--queries", str(queries_path), "--passes", "1")
-        for name in SYSTEMS
+        for name in systems
     }
     if not args.keep:
         shutil.rmtree(ixdir, ignore_errors=True)
@@ -117,7 +118,7 @@ def _ms(v: float) -> str:
 
 
 def markdown(r: dict) -> str:
-    new, old = r["latency"]["whoosh"], r["latency"]["whoosh-base"]
+    new, old = r["latency"]["whoosh"], r["latency"].get("whoosh-base", {})
     lines = [
         f"# New engine vs the code at {r['baseline'][:7]}: {r['size']:,} items, {r['date']}",
         "",
@@ -157,6 +158,8 @@ def markdown(r: dict) -> str:
         "|---|---|---|---|---|",
     ]
     for name, label in (("whoosh", "new"), ("whoosh-base", "old")):
+        if name not in ix:
+            continue
         built = ix[name]
         lines.append(f"| {label} | {built['items_per_s']:.0f} | {built['size_bytes'] / 1e6:.0f} MB "
                      f"| {built['peak_rss'] / 1e6:.0f} MB | {rss[name]['vm_hwm'] / 1e6:.0f} MB |")
@@ -164,6 +167,8 @@ def markdown(r: dict) -> str:
 
 
 def growth(results: list[dict]) -> str:
+    """The new engine's index size, latency and memory by size (the old code's p95
+    beside it where it was measured)."""
     lines = ["# Growth with the corpus: the new engine (and the old code beside it)", "",
              "| items | index size | MB / 1,000 items | p50 | p95 | p99 | p95 no facets "
              "| p95 old | indexing items/s | searching peak RSS |",
@@ -171,10 +176,13 @@ def growth(results: list[dict]) -> str:
     for r in sorted(results, key=lambda r: r["size"]):
         n = r["latency"]["whoosh"]
         size_b = r["indexing"]["whoosh"]["size_bytes"]
+        old = r["latency"].get("whoosh-base", {}).get("full")
+        old_p95 = _ms(old["p95"]) if old else "–"
         lines.append(
             f"| {r['size']:,} | {size_b / 1e6:.0f} MB | {size_b / 1e3 / r['size']:.1f} "
             f"| {_ms(n['full']['p50'])} | {_ms(n['full']['p95'])} | {_ms(n['full']['p99'])} "
-            f"| {_ms(n['no_facets']['p95'])} | {_ms(r['latency']['whoosh-base']['full']['p95'])} "
+            f"| {_ms(n['no_facets']['p95'])} "
+            f"| {old_p95} "
             f"| {r['indexing']['whoosh']['items_per_s']:.0f} "
             f"| {r['search_rss']['whoosh']['vm_hwm'] / 1e6:.0f} MB |"
         )
@@ -199,6 +207,9 @@ def main(argv=None) -> int:
     parser.add_argument("--query-budget", type=float, default=900,
                         help="seconds at most for the timed rounds of one size")
     parser.add_argument("--keep", action="store_true", help="keep the indexes afterwards")
+    parser.add_argument("--no-baseline", action="store_true",
+                        help="the new engine alone (for the growth of a size the old code "
+                             "need not be built at again)")
     parser.add_argument("--date", default=datetime.now().strftime("%Y-%m-%d"))
     args = parser.parse_args(argv)
     sizes = args.size or [10000]

@@ -127,6 +127,25 @@ def test_a_client_trickling_its_request_is_cut_off(server):
         assert closed and time.monotonic() - started < 6  # the deadline is 2 s
 
 
+def test_a_client_that_stops_half_way_is_cut_off(server):
+    with socket.create_connection((HOST, server), timeout=10) as s:
+        s.sendall(b"GET /api/search?q=budget HTTP/1.1\r\nHost: x\r\n")
+        started = time.monotonic()
+        assert s.recv(1024) == b""  # closed, without an answer
+        assert time.monotonic() - started < 6  # the deadline is 2 s
+
+
+def test_an_idle_keep_alive_connection_is_kept(server):
+    conn = http.client.HTTPConnection(HOST, server, timeout=10)
+    try:
+        for _ in range(2):
+            conn.request("GET", "/api/search?q=budget")
+            assert conn.getresponse().read()
+            time.sleep(3)  # longer than the request deadline: idle is not slow
+    finally:
+        conn.close()
+
+
 def test_slow_connections_do_not_lock_a_normal_client_out(server):
     """150 slowloris connections, more than waitress's default limit of 100."""
     attackers = []

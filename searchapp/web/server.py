@@ -7,8 +7,8 @@ sees it, so a slow client costs a connection, not a thread. What is added here:
   of 100 was taken by 100 slowloris connections), watched with poll(), not select(),
   which cannot watch more than 1024;
 - a deadline for sending a request (`server.request_timeout`, default 10 s, from its
-  first byte to its last): a client trickling one header byte a second is cut off,
-  and a connection idle that long is closed;
+  first byte to its last): a client trickling one header byte a second, or stopping
+  half-way, is cut off; an idle keep-alive connection is closed after 60 s;
 - waitress's own error answers (a malformed request line, a header section or body
   too large) in the app's JSON error shape with its security headers, not text/plain.
 
@@ -95,6 +95,14 @@ class GuardedChannel(HTTPChannel):
                 request.searchapp_received = now
         return done
 
+    def readable(self):
+        # Asked on every turn of the I/O loop: a request begun and then left unsent
+        # (no byte at all for a while) is cut off at the same deadline.
+        if self.request is not None and not self.will_close:
+            if time.monotonic() - self._request_started > self.request_timeout:
+                self.will_close = True
+        return super().readable()
+
 
 def make_server(app, config: Config, host: str, port: int, threads: int):
     """A waitress server for `app` on host:port (raises OSError, ValueError)."""
@@ -109,8 +117,10 @@ def make_server(app, config: Config, host: str, port: int, threads: int):
         max_request_body_size=MAX_CONTENT_LENGTH,
         connection_limit=config.connection_limit,
         asyncore_use_poll=True,
-        channel_timeout=timeout,  # idle connections, and requests that stopped coming
-        cleanup_interval=max(1, min(30, timeout // 2)),
+        # An idle keep-alive connection may wait a minute for its next request (a partial
+        # request has request_timeout, above); clients reuse them.
+        channel_timeout=max(60, timeout),
+        cleanup_interval=10,
         trusted_proxy=None,
         # Read ahead on each connection, so the app can ask whether the client is still
         # there (environ["waitress.client_disconnected"]): an abandoned search stops.

@@ -187,8 +187,18 @@ def test_a_line_eight_times_as_long_takes_about_eight_times_as_long(shape):
     pattern took 141 s on 100 KB). Compared side by side, so the machine's speed and
     load cancel out."""
     make = LINES[shape]
-    short, long = _seconds(make(25_000)), _seconds(make(200_000))
-    assert long < 24 * max(short, 0.002), f"{shape}: {short:.4f} s -> {long:.4f} s"
+    _assert_linear(shape, lambda: (_seconds(make(25_000)), _seconds(make(200_000))))
+
+
+def _assert_linear(shape: str, measure) -> None:
+    """x8 the input within 24 times the time (x64 if quadratic), the short one counted
+    as at least 20 ms (below that a busy machine's noise decides); measured a second
+    time before failing, as another engineer's build may have taken the CPU."""
+    for _attempt in range(2):
+        short, long = measure()
+        if long < 24 * max(short, 0.02):
+            return
+    raise AssertionError(f"{shape}: {short:.4f} s -> {long:.4f} s")
 
 
 def _members_of(tmp: Path, data: bytes) -> None:
@@ -234,8 +244,7 @@ def test_the_readers_patterns_are_linear(shape, tmp_path):
             best = min(best, time.perf_counter() - started)
         return best
 
-    short, long = seconds(make(25_000)), seconds(make(200_000))
-    assert long < 24 * max(short, 0.002), f"{shape}: {short:.4f} s -> {long:.4f} s"
+    _assert_linear(shape, lambda: (seconds(make(25_000)), seconds(make(200_000))))
 
 
 def test_a_one_megabyte_line_through_ingest(tmp_path):

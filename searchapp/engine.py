@@ -132,6 +132,15 @@ class SearchEngine(Protocol):
         """The items of the item's meeting (or of the municipality's committee's meeting
         that day), in agenda order."""
 
+    def meeting_items(self, meeting_id: str) -> list[AgendaItem]:
+        """Every item of the meeting with this id (models.meeting_id), whole, in agenda
+        order: what its record (people.records.meeting_record) is made of."""
+
+    def person_items(self, person_id: str) -> list[AgendaItem]:
+        """The items that name a person (people.records.person_id): one item of each
+        meeting whose attendance lists them (every item carries its meeting's), and
+        every item where they are named in a position."""
+
     def same_case(self, item_or_number: AgendaItem | dict | str) -> list[ItemSummary]:
         """Every item of a case (any form of its number, or an item having one), oldest
         meeting first."""

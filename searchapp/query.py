@@ -35,7 +35,9 @@ from .danish import (
     extract_dates,
     fold_danish,
 )
-from .models import STATUS_LABELS, STATUSES
+from .models import POSITIONS, STATUS_LABELS, STATUSES
+from .people.parties import letter_of
+from .people.records import DISSENT
 from .queryparser import OPERATOR_WORDS, QuerySyntaxError, Syntax, parse, parse_plain
 from .querytree import COMPOUND_FIELDS, DEFAULT_FIELDS, TEXT_FIELDS
 
@@ -52,6 +54,9 @@ SORTS = ("relevance", "date_desc", "date_asc")
 _INT = re.compile(r"[0-9]{1,9}")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _YEAR = re.compile(r"(?:19|20)[0-9]{2}")
+_PERSON_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
+# "dissent" is a shorthand for the stands the Parti facet counts (people.records.DISSENT).
+POSITION_VALUES = (*POSITIONS, "dissent")
 
 
 class BadRequest(Exception):
@@ -156,13 +161,16 @@ class SearchRequest:
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
     municipality: tuple[str, ...] = ()
+    party: tuple[str, ...] = ()  # letters: "Ø", "A", a local list's, "UP"
+    position: tuple[str, ...] = ()  # models.POSITIONS ("dissent" expanded)
+    person: tuple[str, ...] = ()  # person ids: "greve-liselott-blixt"
 
     @classmethod
     def from_params(cls, params) -> SearchRequest:
         """From query-string parameters (a MultiDict, or a dict of strings or lists):
-        q, municipality*, committee*, status*, year*, from, to, case, sort, page,
-        per_page. Blank values count as not given; unknown parameters are ignored.
-        Raises BadRequest."""
+        q, municipality*, committee*, status*, year*, party*, position*, person*, from,
+        to, case, sort, page, per_page. Blank values count as not given; unknown
+        parameters are ignored. Raises BadRequest."""
         q = _first(params, "q") or ""
         if len(q) > MAX_QUERY_LENGTH:
             raise _invalid("q", f"'q' must be at most {MAX_QUERY_LENGTH} characters")
@@ -200,6 +208,9 @@ class SearchRequest:
             )
         return cls(
             q=q,
+            party=_parties(params),
+            position=_positions(params),
+            person=_people(params),
             municipality=tuple(_many(params, "municipality")),
             committee=tuple(_many(params, "committee")),
             status=tuple(dict.fromkeys(statuses)),
@@ -228,6 +239,9 @@ class SearchRequest:
             "committee": list(self.committee),
             "status": list(self.status),
             "year": list(self.year),
+            "party": list(self.party),
+            "position": list(self.position),
+            "person": list(self.person),
             "from": self.date_from.isoformat() if self.date_from else None,
             "to": self.date_to.isoformat() if self.date_to else None,
             "case": self.case,
@@ -235,6 +249,45 @@ class SearchRequest:
             "page": self.page,
             "per_page": self.per_page,
         }
+
+
+def _parties(params) -> tuple[str, ...]:
+    """ "Ø", "ø", "(Ø)", "Enhedslisten", "SF" -> their letters."""
+    letters = []
+    for value in _many(params, "party"):
+        letter = letter_of(value) or letter_of(value.upper()) or letter_of(value.capitalize())
+        if not letter:
+            raise _invalid(
+                "party", f"'party' must be a party's letter (A, Ø, ...) or name, got {value!r}"
+            )
+        letters.append(letter)
+    return tuple(dict.fromkeys(letters))
+
+
+def _positions(params) -> tuple[str, ...]:
+    positions = []
+    for value in _many(params, "position"):
+        value = value.lower()
+        if value not in POSITION_VALUES:
+            raise _invalid(
+                "position",
+                f"'position' must be one of {', '.join(POSITION_VALUES)}, got {value!r}",
+            )
+        positions.extend(DISSENT if value == "dissent" else [value])
+    return tuple(dict.fromkeys(positions))
+
+
+def _people(params) -> tuple[str, ...]:
+    people = []
+    for value in _many(params, "person"):
+        value = value.lower()
+        if not _PERSON_ID.fullmatch(value):
+            raise _invalid(
+                "person",
+                f"'person' must be a person's id like greve-liselott-blixt, got {value!r}",
+            )
+        people.append(value)
+    return tuple(dict.fromkeys(people))
 
 
 # --- The query string --------------------------------------------------------------------

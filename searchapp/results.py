@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import quote
 
-from .models import STATUS_LABELS, STATUSES, AgendaItem
+from .models import POSITION_LABELS, STATUS_LABELS, STATUSES, AgendaItem
+from .people.parties import label as party_label
+from .people.records import meeting_url, person_url, position_person_id, position_view
 
 __all__ = [
     "CSV_COLUMNS",
@@ -31,8 +33,32 @@ __all__ = [
     "status_label",
 ]
 
-CSV_COLUMNS = ("id", "municipality", "committee", "meeting_date", "item_number", "title",
-               "case_number", "status", "url", "pdf_url")  # fmt: skip
+CSV_COLUMNS = ("id", "municipality", "committee", "meeting_id", "meeting_date", "item_number",
+               "title", "case_number", "status", "positions", "url", "pdf_url")  # fmt: skip
+
+
+def positions_text(item: AgendaItem) -> str:
+    """The item's stands in a cell: "Ø:against; Viggo Jonasen:against; B:reservation"."""
+    return "; ".join(
+        f"{p.person + (f' ({p.party})' if p.party else '') if p.person else p.party}:{p.position}"
+        for p in item.positions
+    )
+
+
+def hit_positions(item: AgendaItem) -> list[dict]:
+    """The item's stands as a result lists them: who, and which."""
+    out = []
+    for p in item.positions:
+        pid = position_person_id(p, item) if p.person else None
+        out.append({
+            "position": p.position,
+            "position_label": POSITION_LABELS.get(p.position, p.position),
+            "party": p.party,
+            "party_label": party_label(p.party),
+            "person": p.person,
+            "person_url": person_url(pid) if pid else None,
+        })  # fmt: skip
+    return out
 
 
 def status_label(status: str | None) -> str:
@@ -85,6 +111,8 @@ class Links:
         data["pdf_url"] = self.item_pdf_url(item)
         data["status_label"] = status_label(item.status)
         data["meeting_id"] = item.meeting_id
+        data["meeting_url"] = meeting_url(item.meeting_id)
+        data["positions"] = [position_view(p, item) for p in item.positions]
         return data
 
     def csv_row(self, item: AgendaItem) -> dict:
@@ -93,11 +121,13 @@ class Links:
             "id": item.id,
             "municipality": item.municipality,
             "committee": item.committee,
+            "meeting_id": item.meeting_id,
             "meeting_date": item.meeting_date,
             "item_number": item.number,
             "title": item.title,
             "case_number": item.case_number,
             "status": item.status,
+            "positions": positions_text(item),
             "url": self.item_url(item.id),
             "pdf_url": self.item_pdf_url(item) or "",
         }
@@ -138,7 +168,7 @@ def marked_html(text: str | None, marker: Marker | None) -> str:
 class FacetValue:
     value: str
     count: int
-    label: str | None = None  # the Danish name of a status
+    label: str | None = None  # the Danish name of a status, a party
 
     def to_dict(self) -> dict:
         if self.label is None:
@@ -155,14 +185,16 @@ class Facets:
     committee: tuple[FacetValue, ...] = ()
     year: tuple[FacetValue, ...] = ()
     status: tuple[FacetValue, ...] = ()
+    party: tuple[FacetValue, ...] = ()  # items where the party dissented (or took the
+    # positions asked for), per party
 
-    NAMES = ("municipality", "committee", "year", "status")
+    NAMES = ("municipality", "committee", "year", "status", "party")
 
     @classmethod
     def from_counts(cls, municipality: Counter, committee: Counter, year: Counter,
-                    status: Counter) -> Facets:  # fmt: skip
-        """Most items first (ties by name), the years newest first, the statuses with
-        their labels, ties in the usual order of statuses."""
+                    status: Counter, party: Counter | None = None) -> Facets:  # fmt: skip
+        """Most items first (ties by name), the years newest first, the statuses and
+        parties with their labels, ties in the usual order of statuses."""
         order = {s: i for i, s in enumerate(STATUSES)}
         return cls(
             municipality=_values(municipality, lambda vn: (-vn[1], vn[0])),
@@ -171,6 +203,10 @@ class Facets:
             status=tuple(
                 FacetValue(v.value, v.count, status_label(v.value))
                 for v in _values(status, lambda vn: (-vn[1], order.get(vn[0], 99)))
+            ),
+            party=tuple(
+                FacetValue(v.value, v.count, party_label(v.value))
+                for v in _values(party or Counter(), lambda vn: (-vn[1], vn[0]))
             ),
         )
 
@@ -209,6 +245,7 @@ class Hit:
             "municipality": item.municipality,
             "committee": item.committee,
             "meeting_id": item.meeting_id,
+            "meeting_url": meeting_url(item.meeting_id),
             "meeting_date": item.meeting_date,
             "meeting_time": item.meeting_time,
             "place": item.place,
@@ -218,6 +255,7 @@ class Hit:
             "status": item.status,
             "status_label": status_label(item.status),
             "closed": item.closed,
+            "positions": hit_positions(item),
             "snippet": self.snippet,
             "score": None if self.score is None else round(float(self.score), 4),
         }

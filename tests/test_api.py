@@ -38,6 +38,7 @@ def test_search_shape(client):
     ]  # fmt: skip
     assert body["query"] == {
         "q": "ældrereformen", "municipality": [], "committee": [], "status": [], "year": [],
+        "party": [], "position": [], "person": [],
         "from": None, "to": None, "case": None, "sort": "relevance", "page": 1, "per_page": 20,
         "interpreted": {"words": "ældrereformen", "from": None, "to": None, "case": None},
     }  # fmt: skip
@@ -47,7 +48,7 @@ def test_search_shape(client):
     assert hit["url"] == "/items/kkr-hovedstaden-2025-04-11-3.1"
     assert hit["pdf_url"] == "/files/hovedstaden/kkr-hovedstaden-2025-04-11.pdf#page=4"
     assert "<mark>" in hit["snippet"] and hit["score"] > 0
-    assert set(body["facets"]) == {"municipality", "committee", "year", "status"}
+    assert set(body["facets"]) == {"municipality", "committee", "year", "status", "party"}
     assert body["suggestion"] is None
     assert "æ" in response.get_data(as_text=True)  # UTF-8, not \u escapes
 
@@ -67,7 +68,8 @@ def test_every_parameter(client):
     body = client.get(url).get_json()
     assert body["query"] == {
         "q": "ældrereformen", "municipality": [], "committee": [SJAELLAND, HOVEDSTADEN],
-        "status": ["noted", "discussed"], "year": ["2024", "2025"], "from": "2024-01-01",
+        "status": ["noted", "discussed"], "year": ["2024", "2025"],
+        "party": [], "position": [], "person": [], "from": "2024-01-01",
         "to": "2025-12-31", "case": "SAG-2025-01103", "sort": "date_asc", "page": 1,
         "per_page": 1,
         "interpreted": {"words": "ældrereformen", "from": "2024-01-01", "to": "2025-12-31",
@@ -250,8 +252,9 @@ def test_csv_has_every_row_not_a_page(client, items):
     assert response.is_streamed
     assert "attachment" in response.headers["Content-Disposition"]
     rows = read_csv(response)
-    assert rows[0] == ["id", "municipality", "committee", "meeting_date", "item_number",
-                       "title", "case_number", "status", "url", "pdf_url"]  # fmt: skip
+    assert rows[0] == ["id", "municipality", "committee", "meeting_id", "meeting_date",
+                       "item_number", "title", "case_number", "status", "positions", "url",
+                       "pdf_url"]  # fmt: skip
     assert len(rows) == len(items) + 1
     json_ids = [h["id"] for h in client.get("/api/search?per_page=100").get_json()["results"]]
     assert [r[0] for r in rows[1:]] == json_ids
@@ -337,11 +340,12 @@ def test_openapi_describes_every_endpoint(client):
     assert spec["openapi"].startswith("3.0")
     assert set(spec["paths"]) == {
         "/api/search", "/api/search.csv", "/api/items/{id}", "/files/{path}",
-        "/api/openapi.json",
+        "/api/openapi.json", "/api/meetings/{id}", "/api/people/{id}",
     }  # fmt: skip
     params = {p["name"]: p for p in spec["paths"]["/api/search"]["get"]["parameters"]}
-    assert set(params) == {"q", "municipality", "committee", "status", "year", "from", "to",
-                           "case", "sort", "page", "per_page"}  # fmt: skip
+    assert set(params) == {"q", "municipality", "committee", "status", "year", "party",
+                           "position", "person", "from", "to", "case", "sort", "page",
+                           "per_page"}  # fmt: skip
     assert params["per_page"]["schema"]["maximum"] == 100
     assert params["page"]["schema"]["minimum"] == 1
     assert params["status"]["schema"]["items"]["enum"][0] == "approved"

@@ -42,8 +42,9 @@ def test_request_defaults():
     assert request == SearchRequest()
     assert request.effective_sort == "date_desc"
     assert request.to_dict() == {
-        "q": "", "municipality": [], "committee": [], "status": [], "year": [], "from": None,
-        "to": None, "case": None, "sort": "date_desc", "page": 1, "per_page": 20,
+        "q": "", "municipality": [], "committee": [], "status": [], "year": [], "party": [],
+        "position": [], "person": [], "from": None, "to": None, "case": None,
+        "sort": "date_desc", "page": 1, "per_page": 20,
     }  # fmt: skip
 
 
@@ -413,7 +414,8 @@ def test_paging(engine, items):
 def test_nothing_found(engine):
     result = run(engine, q="zzzzqqq")
     assert result["total"] == 0 and result["pages"] == 0 and result["results"] == []
-    assert result["facets"] == {"municipality": [], "committee": [], "year": [], "status": []}
+    assert result["facets"] == {"municipality": [], "committee": [], "year": [], "status": [],
+                                "party": []}  # fmt: skip
 
 
 # --- Results and snippets ----------------------------------------------------------------------
@@ -426,6 +428,8 @@ def test_hit_shape(engine):
         "case_number", "status", "status_label", "snippet", "score",
         # issue #13: where the item is from and whether it is closed
         "source_url", "municipality", "meeting_id", "meeting_time", "place", "closed",
+        # issue #17: the meeting's page, the stands the decision states
+        "meeting_url", "positions",
     }  # fmt: skip
     assert hit["url"] == "/items/kkr-hovedstaden-2025-04-11-3.1"
     assert hit["pdf_url"] == "/files/hovedstaden/kkr-hovedstaden-2025-04-11.pdf#page=4"

@@ -60,6 +60,12 @@ def format_results(result: dict) -> str:
 @click.option("--committee", multiple=True, help="Only this committee (repeatable).")
 @click.option("--status", multiple=True, help="Only this decision status (repeatable).")
 @click.option("--year", multiple=True, help="Only meetings in this year (repeatable).")
+@click.option("--party", multiple=True, help="Only items where this party (letter or name) "
+              "took a stand: by default a dissenting one (repeatable).")
+@click.option("--position", multiple=True, help="The stands --party and --person go by: for, "
+              "against, reservation, abstained, not_participating, dissent (repeatable).")
+@click.option("--person", multiple=True, help="Only items where this person (id, as on their "
+              "page: greve-liselott-blixt) took a stand (repeatable).")
 @click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Meetings on or after.")
 @click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Meetings on or before.")
 @click.option("--case", metavar="CASE", help="Only this case number (SAG-2025-01103).")
@@ -75,6 +81,9 @@ def search_command(
     committee,
     status,
     year,
+    party,
+    position,
+    person,
     date_from,
     date_to,
     case,
@@ -96,6 +105,7 @@ def search_command(
         searchapp search ældrereformen
         searchapp search '"rød løber"' --committee "KKR Hovedstaden" --status approved
         searchapp search budget --year 2025 --json | jq '.results[].title'
+        searchapp search --party Ø --position against
     """
     from ..engine import IndexNotFound, open_engine
     from ..query import BadRequest, SearchRequest
@@ -106,6 +116,9 @@ def search_command(
         "committee": list(committee),
         "status": list(status),
         "year": list(year),
+        "party": list(party),
+        "position": list(position),
+        "person": list(person),
         "from": date_from,
         "to": date_to,
         "case": case,

@@ -37,6 +37,15 @@ direktionen beslutning beslutningen bilag bemærkning bemærkninger jf pkt nr ad
 mødet møde godkendt godkendte anbefales ingen alle øvrige følgende herunder
 økonomiudvalget økonomiudvalgets teknisk kultur social sundhed børn unge skole
 """.split())
+# Words ending so name a body or a place, never a person: "KKR Hovedstaden",
+# "Teknisk Udvalg", "Aarhus Byråd", "Greve Kommune".
+_BODY_ENDINGS = (
+    "udvalget", "udvalg", "udvalgets", "rådet", "råd", "rådets", "nævnet", "nævn",
+    "bestyrelsen", "bestyrelse", "kommune", "kommunes", "kommunen", "forvaltningen",
+    "afdelingen", "afdeling", "sekretariatet", "direktionen", "magistraten", "regionen",
+    "hovedstaden", "sjælland", "syddanmark", "midtjylland", "nordjylland", "byrådet",
+    "byråd", "forsamlingen", "repræsentantskabet", "partiet", "gruppen", "grupperne",
+)
 # Titles written before a name: "Borgmester Steen Christiansen".
 TITLE_RE = re.compile(
     r"^(?:borgmester(?:en)?|viceborgmester|rådmand|rådkvinde|rådmanden|udvalgsformand|"
@@ -112,8 +121,10 @@ def is_name(text: str) -> bool:
     if not _NAME_FULL_RE.match(text):
         return False
     words = [w.strip(".").lower() for w in text.split()]
-    if any(w in _NOT_NAMES for w in words):
+    if any(w in _NOT_NAMES or w.endswith(_BODY_ENDINGS) for w in words):
         return False
+    if any(len(w) >= 2 and w.isalpha() and w.isupper() for w in text.split()):
+        return False  # an acronym: "KKR Hovedstaden", "KL", "SF"
     if letter_of(text):
         return False  # "Liberal Alliance", "Dansk Folkeparti"
     return not any(ch.isdigit() for ch in text)

@@ -90,6 +90,8 @@ def index():
             "search": "/api/search",
             "csv": "/api/search.csv",
             "item": "/api/items/{id}",
+            "meeting": "/api/meetings/{id}",
+            "person": "/api/people/{id}",
             "openapi": "/api/openapi.json",
         }
     )

@@ -11,7 +11,19 @@ import dataclasses
 import types
 import typing
 
-from ..models import SECTION_KINDS, STATUS_LABELS, STATUSES, AgendaItem, Section
+from ..models import (
+    POSITION_LABELS,
+    POSITIONS,
+    ROLES,
+    SECTION_KINDS,
+    STATUS_LABELS,
+    STATUSES,
+    AgendaItem,
+    Participant,
+    Position,
+    Section,
+)
+from ..people.records import DISSENT
 from ..query import (
     DEFAULT_PER_PAGE,
     MAX_PER_PAGE,
@@ -19,6 +31,7 @@ from ..query import (
     MAX_VALUE_LENGTH,
     MAX_VALUES,
     MAX_WINDOW,
+    POSITION_VALUES,
     SORTS,
 )
 from ..results import CSV_COLUMNS
@@ -45,7 +58,8 @@ take is searched as plain words."""
 
 _SCALARS = {str: "string", int: "integer", float: "number", bool: "boolean"}
 # The enumerations of the model, by (dataclass, field).
-_ENUMS = {(Section, "kind"): list(SECTION_KINDS)}
+_ENUMS = {(Section, "kind"): list(SECTION_KINDS), (Participant, "role"): list(ROLES),
+          (Position, "position"): list(POSITIONS)}  # fmt: skip
 
 
 def _type_schema(hint, owner=None, name: str = "") -> dict:
@@ -119,6 +133,28 @@ SEARCH_PARAMETERS = [
         {"type": "string", "pattern": "^(19|20)[0-9]{2}$"},
         "Only items of meetings in this year.",
     ),
+    _array_param(
+        "party",
+        {"type": "string", "maxLength": MAX_VALUE_LENGTH},
+        "Only items where this party (or one of its members) took a stand in one of the "
+        "positions asked for, by default a dissenting one (" + ", ".join(DISSENT) + "): "
+        "its letter (A, B, C, D, F, I, K, M, O, Q, V, Æ, Ø, Å, a local list's, UP for "
+        "members outside the parties) or its name ('Enhedslisten', 'SF').",
+    ),
+    _array_param(
+        "position",
+        {"type": "string", "enum": list(POSITION_VALUES)},
+        "The stands the party and person filters go by; alone, only items where anyone "
+        "took one. 'dissent' is " + ", ".join(DISSENT) + ". Stands are read from the "
+        "decision's sentences ('(A), (Ø) og (F) stemte imod', 'Socialdemokratiet tog "
+        "forbehold'); an item without such sentences has none.",
+    ),
+    _array_param(
+        "person",
+        {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)+$", "maxLength": MAX_VALUE_LENGTH},
+        "Only items where this person (their id, as /api/people gives it: "
+        "'greve-liselott-blixt') is named in a stand, in one of the positions asked for.",
+    ),
     {
         "name": "from",
         "in": "query",
@@ -169,6 +205,10 @@ PAGING_PARAMETERS = [
 
 _NULLABLE_STRING = {"type": "string", "nullable": True}
 _STATUS = {"type": "string", "enum": list(STATUSES)}
+_POSITION = {"type": "string", "enum": list(POSITIONS)}
+_POSITION_LABEL = {"type": "string", "enum": [POSITION_LABELS[p] for p in POSITIONS]}
+_PRESENT = {"type": "boolean", "nullable": True,
+            "description": "false: afbud or fraværende; null: not known (an agenda)"}  # fmt: skip
 
 
 def _object(properties: dict, required: list[str] | None = None) -> dict:
@@ -210,6 +250,11 @@ SCHEMAS = {
             "committee": {"type": "array", "items": {"type": "string"}},
             "status": {"type": "array", "items": _STATUS},
             "year": {"type": "array", "items": {"type": "string"}},
+            "party": {"type": "array", "items": {"type": "string"},
+                      "description": "The parties' letters"},
+            "position": {"type": "array", "items": _POSITION,
+                         "description": "'dissent' given as what it stands for"},
+            "person": {"type": "array", "items": {"type": "string"}},
             "from": {"type": "string", "format": "date", "nullable": True},
             "to": {"type": "string", "format": "date", "nullable": True},
             "case": _NULLABLE_STRING,
@@ -255,6 +300,8 @@ SCHEMAS = {
             "committee": {"type": "string"},
             "meeting_id": {"type": "string", "description": "The same for every item of "
                            "a meeting: 'aarhus-byraad-2025-08-27'."},
+            "meeting_url": {"type": "string", "description": "The meeting's page; its "
+                            "record is /api/meetings/{meeting_id}."},
             "meeting_date": {"type": "string", "description": "YYYY-MM-DD"},
             "meeting_time": {"type": "string", "description": "'16:00'; '' when not known"},
             "place": {"type": "string"},
@@ -264,6 +311,18 @@ SCHEMAS = {
             "status": _STATUS,
             "status_label": {"type": "string", "enum": [STATUS_LABELS[s] for s in STATUSES]},
             "closed": {"type": "boolean", "description": "A closed item: its title only."},
+            "positions": {
+                "type": "array",
+                "description": "The stands the decision states, who and which.",
+                "items": _object({
+                    "position": _POSITION,
+                    "position_label": _POSITION_LABEL,
+                    "party": {"type": "string"},
+                    "party_label": {"type": "string"},
+                    "person": {"type": "string"},
+                    "person_url": _NULLABLE_STRING,
+                }),  # fmt: skip
+            },
             "snippet": {
                 "type": "string",
                 "description": "HTML: escaped text with <mark> around the words found.",
@@ -281,6 +340,12 @@ SCHEMAS = {
             "committee": {"type": "array", "items": _facet_value()},
             "year": {"type": "array", "items": _facet_value()},
             "status": {"type": "array", "items": _facet_value(with_label=True)},
+            "party": {
+                "type": "array",
+                "items": _facet_value(with_label=True),
+                "description": "Per party, the items where it took one of the positions "
+                "asked for (by default a dissenting one: " + ", ".join(DISSENT) + ").",
+            },
         }
     ),
     "SearchResult": _object(
@@ -310,15 +375,173 @@ SCHEMAS = {
                 },
                 "closed": {"description": "A closed item: its title only."},
                 "source_page": {"description": "The page of `source` the item starts on."},
+                "participants": {"description": "The meeting's attendance, as every item "
+                                 "of it carries."},
+                "positions": {"type": "array", "items": _ref("Position"),
+                              "description": "The stands its decision states."},
+                "votes": {"description": "The votes its decision counts."},
             }),  # fmt: skip
             "url": {"type": "string"},
             "pdf_url": _NULLABLE_STRING,
             "status_label": {"type": "string"},
             "meeting_id": {"type": "string", "description": "The same for every item of "
                            "a meeting."},
+            "meeting_url": {"type": "string", "description": "The meeting's page; its "
+                            "record is /api/meetings/{meeting_id}."},
+        }
+    ),
+    "Position": _object(
+        {
+            "position": _POSITION,
+            "position_label": _POSITION_LABEL,
+            "party": {"type": "string", "description": "The party's letter; a person's "
+                      "party when known; '' when not known"},
+            "party_label": {"type": "string"},
+            "person": {"type": "string", "description": "'' when a party took the stand"},
+            "person_id": _NULLABLE_STRING,
+            "person_url": _NULLABLE_STRING,
+            "points": {"type": "string", "description": "What of the item it concerns, as "
+                       "written: 'indstillingens beslutningspunkter 1 og 2'"},
+            "sentence": {"type": "string", "description": "The decision's sentence saying "
+                         "so."},
+        }
+    ),
+    "Vote": _object(
+        {
+            "in_favour": {"type": "integer", "nullable": True},
+            "against": {"type": "integer", "nullable": True},
+            "abstained": {"type": "integer", "nullable": True},
+            "sentence": {"type": "string"},
+        }
+    ),
+    "Participant": _object(
+        {
+            "name": {"type": "string"},
+            "party": {"type": "string", "description": "The official list letter, a local "
+                      "list's, UP outside the parties; '' when not known"},
+            "party_label": {"type": "string"},
+            "role": {"type": "string", "enum": list(ROLES)},
+            "role_label": {"type": "string"},
+            "present": _PRESENT,
+            "absence": {"type": "string", "enum": ["", "afbud", "fraværende"]},
+            "substitute_for": {"type": "string"},
+            "body": {"type": "string", "description": "The municipality a member of a joint "
+                     "body (KKR) comes from"},
+            "source": {"type": "string", "description": "What it was read from: a list's "
+                       "label, Moededeltagere, or the decision's sentence"},
+            "person_id": {"type": "string"},
+            "person_url": {"type": "string"},
         }
     ),
 }
+
+_SUMMARY = {
+    "id": {"type": "string"},
+    "committee": {"type": "string"},
+    "meeting_date": {"type": "string"},
+    "number": {"type": "string"},
+    "title": {"type": "string"},
+    "part": {"type": "string"},
+    "case_number": {"type": "string"},
+    "status": _STATUS,
+    "status_label": {"type": "string"},
+    "url": {"type": "string"},
+    "pdf_url": _NULLABLE_STRING,
+    "municipality": {"type": "string"},
+    "closed": {"type": "boolean"},
+}
+SCHEMAS["Meeting"] = _object(
+    {
+        "id": {"type": "string"},
+        "url": {"type": "string"},
+        "municipality": {"type": "string"},
+        "committee": {"type": "string"},
+        "meeting_date": {"type": "string"},
+        "meeting_time": {"type": "string"},
+        "place": {"type": "string"},
+        "source_format": {"type": "string"},
+        "participants": {"type": "array", "items": _ref("Participant")},
+        "present": {"type": "integer", "minimum": 0},
+        "absent": {"type": "integer", "minimum": 0},
+        "items": {
+            "type": "array",
+            "items": _object({
+                **_SUMMARY,
+                "positions": {"type": "array", "items": _ref("Position")},
+                "votes": {"type": "array", "items": _ref("Vote")},
+            }),  # fmt: skip
+        },
+    }
+)
+SCHEMAS["Person"] = _object(
+    {
+        "id": {"type": "string"},
+        "url": {"type": "string"},
+        "name": {"type": "string"},
+        "party": {"type": "string"},
+        "party_label": {"type": "string"},
+        "municipality": {"type": "string"},
+        "meetings": {
+            "type": "array",
+            "description": "The meetings whose attendance lists the person, newest first.",
+            "items": _object({
+                "meeting_id": {"type": "string"},
+                "url": {"type": "string"},
+                "municipality": {"type": "string"},
+                "committee": {"type": "string"},
+                "meeting_date": {"type": "string"},
+                "role": {"type": "string", "enum": list(ROLES)},
+                "role_label": {"type": "string"},
+                "present": _PRESENT,
+                "absence": {"type": "string"},
+                "substitute_for": {"type": "string"},
+                "source": {"type": "string"},
+            }),  # fmt: skip
+        },
+        "attended": {"type": "integer", "minimum": 0},
+        "missed": {"type": "integer", "minimum": 0},
+        "positions": {
+            "type": "array",
+            "description": "The items where the person is named in a stand.",
+            "items": _object({
+                **_SUMMARY,
+                "meeting_id": {"type": "string"},
+                "meeting_url": {"type": "string"},
+                "position": _POSITION,
+                "position_label": _POSITION_LABEL,
+                "party": {"type": "string"},
+                "party_label": {"type": "string"},
+                "points": {"type": "string"},
+                "sentence": {"type": "string"},
+            }),  # fmt: skip
+        },
+    }
+)
+
+
+def _record_path(operation: str, summary: str, schema: str, example: str,
+                 missing: str, unavailable: dict) -> dict:  # fmt: skip
+    return {
+        "get": {
+            "operationId": operation,
+            "summary": summary,
+            "parameters": [{
+                "name": "id",
+                "in": "path",
+                "required": True,
+                "description": f"The id, e.g. {example!r}.",
+                "schema": {"type": "string", "minLength": 1},
+            }],  # fmt: skip
+            "responses": {
+                "200": {
+                    "description": summary,
+                    "content": {"application/json": {"schema": _ref(schema)}},
+                },
+                "404": _error_response(missing),
+                "503": unavailable,
+            },
+        }
+    }
 
 
 def build_spec(server_url: str = "/") -> dict:
@@ -392,6 +615,14 @@ def build_spec(server_url: str = "/") -> dict:
                     },
                 }
             },
+            "/api/meetings/{id}": _record_path(
+                "getMeeting", "One meeting: its participants and its items' positions",
+                "Meeting", "greve-byraad-2024-01-29", "No meeting with that id.", unavailable,
+            ),
+            "/api/people/{id}": _record_path(
+                "getPerson", "One person: meetings attended and missed, stands taken",
+                "Person", "greve-liselott-blixt", "No person with that id.", unavailable,
+            ),
             "/files/{path}": {
                 "get": {
                     "operationId": "getSourceFile",

@@ -26,7 +26,8 @@ from werkzeug.datastructures import MultiDict
 
 from ..danish import format_danish_date
 from ..engine import IndexNotFound
-from ..models import STATUS_LABELS, STATUSES
+from ..models import POSITION_LABELS, POSITIONS, STATUS_LABELS, STATUSES
+from ..people.parties import label as party_label
 from ..query import MAX_PER_PAGE, MAX_QUERY_LENGTH, MAX_WINDOW, BadRequest, SearchRequest
 from ..results import Marker, marked_html, status_label
 from . import external_url, feed, get_engine
@@ -35,11 +36,12 @@ from .budget import search_budget, search_slot
 bp = Blueprint("pages", __name__)
 
 # The query parameters of a search, in the order they appear in the URLs we make.
-PARAMS = ("q", "municipality", "committee", "status", "year", "from", "to", "case", "sort",
-          "page", "per_page")  # fmt: skip
-FILTERS = ("municipality", "committee", "status", "year", "from", "to", "case")
+PARAMS = ("q", "municipality", "committee", "status", "year", "party", "position", "person",
+          "from", "to", "case", "sort", "page", "per_page")  # fmt: skip
+FILTERS = ("municipality", "committee", "status", "year", "party", "position", "person", "from",
+           "to", "case")  # fmt: skip
 FACETS = (("municipality", "Kommune"), ("committee", "Udvalg"), ("year", "År"),
-          ("status", "Beslutning"))  # as shown  # fmt: skip
+          ("status", "Beslutning"), ("party", "Parti"))  # as shown  # fmt: skip
 # A section's heading when the document gives it no name of its own.
 SECTION_HEADINGS = {
     "summary": "Resumé",
@@ -220,24 +222,62 @@ def _facets(result: dict, args: MultiDict) -> list[Facet]:
         known = {v["value"] for v in values}
         values += [{"value": s, "count": 0} for s in selected if s not in known]
         for v in values:
-            v.setdefault("label", status_label(v["value"]) if key == "status" else v["value"])
+            v.setdefault("label", _value_label(key, v["value"]))
             v["selected"] = v["value"] in selected
         if key == "status":
             values.sort(key=lambda v: order.get(v["value"], len(order)))
-        if key == "municipality" and not values:
-            continue
+        if key in ("municipality", "party") and not values:
+            continue  # an index whose items name no municipality, no party's stand
         facets.append(Facet(key, legend, values))
     return facets
 
 
-def _active_filters(args: MultiDict) -> list[tuple[str, str, str]]:
+def _value_label(key: str, value: str) -> str:
+    if key == "status":
+        return status_label(value)
+    if key == "party":
+        return f"{party_label(value)} ({value})" if party_label(value) != value else value
+    if key == "position":
+        return POSITION_LABELS.get(value, value)
+    return value
+
+
+def position_choices(args: MultiDict) -> list[dict]:
+    """The positions the party and person filters go by, as checkboxes."""
+    chosen = args.getlist("position")
+    return [{"value": p, "label": POSITION_LABELS[p], "selected": p in chosen}
+            for p in POSITIONS]  # fmt: skip
+
+
+def person_name(person_id: str, result: dict) -> str:
+    """The name of a person filtered on, as the results' positions write it; the id
+    when no result names them."""
+    suffix = "/people/" + person_id
+    for hit in result.get("results") or ():
+        for position in hit.get("positions") or ():
+            if (position.get("person_url") or "").endswith(suffix):
+                return position["person"]
+    return person_id
+
+
+def positions_by_kind(positions: list[dict]) -> list[tuple[str, list[dict]]]:
+    """A hit's or an item's stands grouped as shown: ("Imod", [who, ...]), in the order
+    of models.POSITIONS."""
+    grouped: dict[str, list[dict]] = {}
+    for position in positions or ():
+        grouped.setdefault(position["position"], []).append(position)
+    return [(POSITION_LABELS[p], grouped[p]) for p in POSITIONS if p in grouped]
+
+
+def _active_filters(args: MultiDict, result: dict | None = None) -> list[tuple[str, str, str]]:
     """(what, its value as shown, the link that removes it) for each filter that is on."""
     links = SearchLinks(args)
     active = []
-    for key, what in FACETS:
+    for key, what in (*FACETS, ("position", "Holdning")):
         for value in args.getlist(key):
-            shown = status_label(value) if key == "status" else value
-            active.append((what, shown, links.without(key, value)))
+            active.append((what, _value_label(key, value), links.without(key, value)))
+    for value in args.getlist("person"):
+        active.append(("Person", person_name(value, result or {}), links.without("person", value)))
     for key, what in (("from", "Fra"), ("to", "Til")):
         if args.get(key):
             active.append((what, format_danish_date(args[key]), links.without(key)))
@@ -269,6 +309,11 @@ _PARAM_MESSAGES = {
     + ", ".join(STATUS_LABELS[s].lower() for s in STATUSES)
     + ".",
     "year": "Året skal skrives med fire cifre, fx 2025.",
+    "party": "Partiet skal angives med sit bogstav (fx A eller Ø) eller sit navn.",
+    "position": "Holdningen skal være en af: "
+    + ", ".join(POSITION_LABELS[p].lower() for p in POSITIONS)
+    + ".",
+    "person": "Personen skal angives med sin adresse fra personsiden, fx greve-liselott-blixt.",
     "from": "Fra-datoen skal skrives som ÅÅÅÅ-MM-DD, fx 2025-04-11, og må ikke ligge "
     "efter til-datoen.",
     "to": "Til-datoen skal skrives som ÅÅÅÅ-MM-DD, fx 2025-04-11.",
@@ -330,10 +375,12 @@ def search():
         result=result,
         q=q,
         args=args,
-        hidden=[(key, args[key]) for key in ("sort", "per_page", "case") if args.get(key)],
+        hidden=[(key, value) for key in ("sort", "per_page", "case", "person")
+                for value in args.getlist(key)],  # fmt: skip
         links=links,
         facets=_facets(result, args),
-        active=_active_filters(args),
+        positions=position_choices(args),
+        active=_active_filters(args, result),
         sort=sort,
         page_numbers=_page_numbers(result["page"], max(1, result["pages"])),
         json_url=links.twin("api.search"),
@@ -408,6 +455,9 @@ def feed_title(args: MultiDict) -> str:
         parts.append(f"»{args['q']}«")
     parts += args.getlist("municipality") + args.getlist("committee") + args.getlist("year")
     parts += [status_label(s) for s in args.getlist("status")]
+    parts += [_value_label("party", p) for p in args.getlist("party")]
+    parts += [_value_label("position", p) for p in args.getlist("position")]
+    parts += args.getlist("person")
     if args.get("case"):
         parts.append(args["case"])
     if args.get("from"):
@@ -427,4 +477,6 @@ def _helpers() -> dict:
         "text_outside_sections": text_outside_sections,
         "safe_link": safe_link,
         "with_query": with_query,
+        "positions_by_kind": positions_by_kind,
+        "party_label": party_label,
     }

@@ -15,9 +15,9 @@ from datetime import datetime
 import numpy as np
 from whoosh.index import Index
 
-from .execute import DocStats
+from .execute import DocStats, postings
 
-__all__ = ["Columns", "FacetColumn", "columns_of"]
+__all__ = ["Columns", "FacetColumn", "StanceColumn", "columns_of"]
 
 CACHE_SIZE = 4  # generations kept: the one in use and those just before it
 
@@ -42,6 +42,45 @@ class FacetColumn:
         return Counter({self.values[i]: int(found[i]) for i in np.flatnonzero(found)})
 
 
+class StanceColumn:
+    """Which documents have each party's stands, by position: one mask a (party,
+    position) of the `stance` field ("Ø:against"), for the Parti facet and the party
+    filter. A document may have several parties, so this is a set of masks, not codes."""
+
+    def __init__(self, reader, size: int):
+        self.size = size
+        self.masks: dict[tuple[str, str], np.ndarray] = {}
+        if "stance" not in reader.schema:
+            return
+        for btext in reader.lexicon("stance"):
+            term = btext.decode("utf-8")
+            party, _, position = term.rpartition(":")
+            if not party or party == "*" or party.startswith("@") or position == "*":
+                continue
+            mask = np.zeros(size, dtype=bool)
+            mask[postings(reader, "stance", btext).ids] = True
+            self.masks[(party, position)] = mask
+
+    @property
+    def parties(self) -> list[str]:
+        return sorted({party for party, _ in self.masks})
+
+    def allowing(self, parties, positions) -> np.ndarray:
+        """Per docnum: whether one of `parties` took one of `positions`."""
+        out = np.zeros(self.size, dtype=bool)
+        for (party, position), mask in self.masks.items():
+            if party in parties and position in positions:
+                out |= mask
+        return out
+
+    def counts(self, mask: np.ndarray, positions) -> Counter:
+        """Per party: the documents of `mask` where it took one of `positions`."""
+        return Counter({
+            party: n for party in self.parties
+            if (n := int((mask & self.allowing({party}, positions)).sum()))
+        })  # fmt: skip
+
+
 @dataclass
 class Columns:
     """The facet and sort values of every document of one generation, by docnum, and
@@ -52,6 +91,7 @@ class Columns:
     committee: FacetColumn
     status: FacetColumn
     year: FacetColumn
+    stance: StanceColumn
     day: np.ndarray  # date.toordinal() of the meeting, 0 when unknown
     rank_newest: np.ndarray  # each docnum's place when sorted newest first
     rank_oldest: np.ndarray
@@ -115,6 +155,7 @@ def columns_of(index: Index, searcher) -> Columns:
         committee=FacetColumn(committee),
         status=FacetColumn(_read_column(reader, "status", size, "")),
         year=FacetColumn(_read_column(reader, "year", size, "")),
+        stance=StanceColumn(reader, size),
         day=np.asarray(day, dtype=np.int64),
         rank_newest=_ranks(size, date_key(True)),
         rank_oldest=_ranks(size, date_key(False)),

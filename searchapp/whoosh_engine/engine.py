@@ -177,6 +177,42 @@ class WhooshEngine:
         key = meeting_id(municipality, committee, meeting_date)
         return self._items_where(wq.Term("meeting_id", key), newest_first=False)
 
+    def _load(self, searcher, docs) -> list[AgendaItem]:
+        return [item_of(searcher.stored_fields(int(d))) for d in docs]
+
+    def meeting_items(self, meeting_id: str) -> list[AgendaItem]:
+        if not meeting_id or len(meeting_id) > MAX_ID_LENGTH:
+            return []
+        index = self.handle.index
+        with thread_searcher(index) as searcher:
+            columns = columns_of(index, searcher)
+            docs = np.flatnonzero(
+                run_query(searcher, wq.Term("meeting_id", meeting_id), columns.stats).mask
+            )
+            docs = docs[np.argsort(columns.rank_oldest[docs], kind="stable")]
+            return self._load(searcher, docs)
+
+    def person_items(self, person_id: str) -> list[AgendaItem]:
+        if not person_id or len(person_id) > MAX_ID_LENGTH:
+            return []
+        index = self.handle.index
+        with thread_searcher(index) as searcher:
+            columns = columns_of(index, searcher)
+            attending = np.flatnonzero(
+                run_query(searcher, wq.Term("attendee", person_id), columns.stats).mask
+            )
+            # Any one item of a meeting carries its attendance: one a meeting (by
+            # municipality, committee and day, which make the meeting's id).
+            keys = np.stack([columns.municipality.codes[attending],
+                             columns.committee.codes[attending],
+                             columns.day[attending]], axis=1)  # fmt: skip
+            _, first = np.unique(keys, axis=0, return_index=True) if len(attending) else ([], [])
+            named = np.flatnonzero(
+                run_query(searcher, wq.Term("stance", f"@{person_id}:*"), columns.stats).mask
+            )
+            docs = np.union1d(attending[np.asarray(first, dtype=np.int64)], named)
+            return self._load(searcher, docs)
+
     def same_case(self, case) -> list[ItemSummary]:
         number = case if isinstance(case, str) else _field(case, "case_number")
         digits = case_digits_of(number)

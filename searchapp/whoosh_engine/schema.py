@@ -17,10 +17,11 @@ from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from ..casenumbers import CaseNumber, find_case_numbers
 from ..models import SECTION_KINDS, AgendaItem
+from ..people.records import attendee_terms, stance_terms
 from .analysis import CompoundAnalyzer, DanishAnalyzer, ExactAnalyzer
 from .internals import TermCounts, TermPositions
 
-SCHEMA_VERSION = 7  # 2: compound parts out of title/text, into title_compound/compound
+SCHEMA_VERSION = 8  # 2: compound parts out of title/text, into title_compound/compound
 # 3: analyzers cached per word, faster formats, text and sections no longer stored
 # 4: positions stored as packed uint32 arrays (TermPositions)
 # 5: every case number of an item in case_digits, by CaseNumber.digits; a case number
@@ -28,6 +29,8 @@ SCHEMA_VERSION = 7  # 2: compound parts out of title/text, into title_compound/c
 # 6: the analysis and the posting formats moved into searchapp.whoosh_engine
 # 7: municipality (a facet) and meeting_id; a field for every section kind (summary,
 #    history, economy, other beside the five before), filled from AgendaItem.sections
+# 8: stance (the party, position and person filters) and attendee (the person pages),
+#    from the participants and positions searchapp.people reads
 
 TITLE_BOOST = 3.0
 
@@ -54,6 +57,10 @@ def build_schema() -> Schema:
         number_sort=ID(sortable=True),
         case_number=ID(stored=True),
         case_digits=KEYWORD,  # the digits of each case number, space-separated
+        # "Ø:against Ø:* *:against @greve-liselott-blixt:for ...", and the person ids of
+        # the meeting's attendance (people.records).
+        stance=KEYWORD,
+        attendee=KEYWORD,
         meeting_date=DATETIME(stored=True, sortable=True),
         year=ID(stored=True, sortable=True),
         title=text_field(danish, stored=True, field_boost=TITLE_BOOST),
@@ -105,7 +112,7 @@ def exact_text(item: AgendaItem) -> str:
 
 _ID_FIELDS = (
     "municipality", "meeting_id", "committee", "status", "number", "number_sort",
-    "case_number", "case_digits", "year", "source_hash",
+    "case_number", "case_digits", "year", "source_hash", "stance", "attendee",
 )  # fmt: skip
 # What an item without sections (KL's KKR minutes, read by parse.py) says of each kind.
 _LEGACY_SECTIONS = {
@@ -140,6 +147,8 @@ def item_to_document(item: AgendaItem, source_hash: str) -> dict:
         "number_sort": number_sort_key(item.number),
         "case_number": item.case_number,
         "case_digits": case_digits(item),
+        "stance": " ".join(stance_terms(item)),
+        "attendee": " ".join(attendee_terms(item)),
         "year": item.year,
         "title": item.title,
         "text": item.text,

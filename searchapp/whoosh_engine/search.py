@@ -29,6 +29,7 @@ import numpy as np
 from whoosh import query as wq
 
 from ..engine import SearchStopped
+from ..people.records import party_facet_terms, person_terms, position_terms
 from ..plan import SearchPlan, plan_search
 from ..query import SearchRequest
 from .columns import Columns
@@ -121,7 +122,20 @@ def _matching(searcher, plan: SearchPlan, compiled, columns: Columns, budget) ->
             hits.mask &= day <= plan.date_to.toordinal()
     if plan.case:
         hits.mask &= run_query(searcher, wq.Term("case_digits", plan.case), columns.stats).mask
+    request = plan.request
+    # The person filter, and the position filter when no party or person qualifies it;
+    # the party filter is a facet's (select).
+    if request.person:
+        hits.mask &= _stance(searcher, person_terms(request.person, request.position), columns)
+    elif request.position and not request.party:
+        hits.mask &= _stance(searcher, position_terms(request.position), columns)
     return hits
+
+
+def _stance(searcher, terms: list[str], columns: Columns) -> np.ndarray:
+    """Per docnum: whether the item's stance field has one of `terms`."""
+    query = wq.Or([wq.Term("stance", term) for term in terms])
+    return run_query(searcher, query, columns.stats).mask
 
 
 def match(searcher, request: SearchRequest, columns: Columns, fallbacks: Fallbacks,
@@ -160,17 +174,29 @@ def _by_name(column, names) -> np.ndarray | None:
 def select(mask: np.ndarray, request: SearchRequest, columns: Columns, facets: bool = True):
     """The docs passing all the facet filters (a mask), and each facet's counts over
     the docs passing the others ({"municipality": Counter, ...}; None without
-    `facets`)."""
-    oks = {
-        "municipality": _by_name(columns.municipality, request.municipality),
-        "committee": _by_name(columns.committee, request.committee),
-        "status": columns.status.allowing(set(request.status)) if request.status else None,
-        "year": columns.year.allowing(set(request.year)) if request.year else None,
-    }
+    `facets`). The party filter and the Parti facet go by the same stands: one of the
+    chosen positions, by default a dissenting one (people.records.DISSENT); the facet
+    counts, per party, the items where it took one."""
+    stance = columns.stance
+    # name: (the filter's mask or None, how the facet counts the docs passing the others)
+    filters = {
+        "municipality": (_by_name(columns.municipality, request.municipality),
+                         columns.municipality.counts),
+        "committee": (_by_name(columns.committee, request.committee), columns.committee.counts),
+        "status": (columns.status.allowing(set(request.status)) if request.status else None,
+                   columns.status.counts),
+        "year": (columns.year.allowing(set(request.year)) if request.year else None,
+                 columns.year.counts),
+        "party": (
+            stance.allowing(set(request.party), set(party_facet_terms(request.position)))
+            if request.party else None,
+            lambda docs: stance.counts(docs, party_facet_terms(request.position)),
+        ),
+    }  # fmt: skip
 
     def passing(but: str | None = None):
         out = mask
-        for name, ok in oks.items():
+        for name, (ok, _) in filters.items():
             if ok is not None and name != but:
                 out = out & ok
         return out
@@ -178,7 +204,7 @@ def select(mask: np.ndarray, request: SearchRequest, columns: Columns, facets: b
     kept = passing()
     if not facets:
         return kept, None
-    return kept, {name: getattr(columns, name).counts(passing(but=name)) for name in oks}
+    return kept, {name: count(passing(but=name)) for name, (_, count) in filters.items()}
 
 
 def top(docs: np.ndarray, scores: np.ndarray, limit: int | None) -> np.ndarray:

@@ -141,6 +141,11 @@ class SearchEngine(Protocol):
         meeting whose attendance lists them (every item carries its meeting's), and
         every item where they are named in a position."""
 
+    def parties_seen(self, person_ids: list[str], meeting_date: str) -> dict:
+        """{person id: (party letter, meeting date)}: the party the minutes write each
+        person with at the meeting nearest to `meeting_date` that writes one
+        (people.records.nearest_party); a person never written with one is left out."""
+
     def same_case(self, item_or_number: AgendaItem | dict | str) -> list[ItemSummary]:
         """Every item of a case (any form of its number, or an item having one), oldest
         meeting first."""

@@ -7,7 +7,9 @@ from searchapp.models import AgendaItem, Participant, Position, VoteCount
 from searchapp.people.records import (
     attendee_terms,
     meeting_record,
+    nearest_party,
     party_facet_terms,
+    party_terms,
     person_id,
     person_record,
     person_terms,
@@ -63,6 +65,19 @@ def test_a_kkr_members_stand_is_known_by_their_municipality():
     assert attendee_terms(item) == ["albertslund-steen-christiansen"]
 
 
+def test_party_terms_and_the_nearest_in_time():
+    item = _item("1", positions=[Position("for", "Ø", "Mehmet Zeki Dogru", "...")])
+    assert party_terms(item) == ["greve-liselott-blixt=UP=2024-01-29",
+                                 "greve-mehmet-zeki-dogru=Ø=2024-01-29",
+                                 "greve-tina-rottboell=A=2024-01-29"]  # fmt: skip
+    seen = ["x=O=2022-01-31", "x=UP=2023-05-15", "x=UP=2024-01-29"]
+    assert nearest_party(seen, "2022-03-07") == ("O", "2022-01-31")
+    assert nearest_party(seen, "2023-09-01") == ("UP", "2023-05-15")
+    assert nearest_party(["x=A=2024-01-01", "x=B=2024-01-03"], "2024-01-02") == (
+        "A", "2024-01-01")  # a tie: the earlier meeting
+    assert nearest_party([], "2024-01-02") is None
+
+
 def test_filter_terms():
     assert person_terms(["greve-x"], []) == ["@greve-x:*"]
     assert person_terms(["greve-x", "greve-y"], ["for", "against"]) == [
@@ -88,7 +103,8 @@ def test_meeting_record():
     tina = record["participants"][2]
     assert tina == {
         "name": "Tina Rottbøll", "party": "A", "party_label": "Socialdemokratiet",
-        "role": "medlem", "role_label": "Medlem", "present": False, "absence": "afbud",
+        "party_seen": "", "role": "medlem", "role_label": "Medlem", "present": False,
+        "absence": "afbud",
         "substitute_for": "", "body": "", "source": "Moededeltagere",
         "person_id": "greve-tina-rottboell", "person_url": "/people/greve-tina-rottboell",
     }  # fmt: skip

@@ -157,6 +157,15 @@ def test_meeting_page_is_the_records_twin(client):
     assert "18 for, 2 imod" in page
 
 
+def test_a_party_the_minutes_do_not_write_comes_from_the_nearest_meeting(client):
+    meeting = client.get(f"/api/meetings/{OEU}").get_json()
+    people = {p["name"]: (p["party"], p["party_seen"]) for p in meeting["participants"]}
+    assert people == {"Liselott Blixt": ("UP", "2024-01-29"),
+                      "Mehmet Zeki Dogru": ("Ø", "2024-01-29")}  # fmt: skip
+    byraad = client.get(f"/api/meetings/{BYRAAD}").get_json()
+    assert {p["name"]: p["party_seen"] for p in byraad["participants"]}["Liselott Blixt"] == ""
+
+
 def test_a_meeting_of_minutes_with_an_attendance_list(client):
     meeting = client.get("/api/meetings/oekonomiudvalget-2022-01-25").get_json()
     people = {p["name"]: (p["role"], p["present"], p["substitute_for"])
@@ -334,3 +343,61 @@ def test_cli_search_by_party_and_position(index, sources, tmp_path):
     assert numbers(json.loads(result.output)) == [f"{BYRAAD}-2", f"{BYRAAD}-3"]
     bad = CliRunner().invoke(cli, ["search", "--party", "XYZ", "--config", str(config)])
     assert bad.exit_code == 2 and "'party' must be" in bad.output
+
+
+# --- The OpenAPI description holds what the endpoints answer ---------------------------------
+
+_TYPES = {"string": str, "integer": int, "number": (int, float), "boolean": bool,
+          "object": dict, "array": list}  # fmt: skip
+
+
+def conform(value, schema, schemas, where="$"):
+    """`value` against an OpenAPI 3.0 schema of the kinds build_spec writes ($ref, type,
+    nullable, enum, properties, required, additionalProperties, items)."""
+    if "$ref" in schema:
+        schema = schemas[schema["$ref"].rsplit("/", 1)[1]]
+    if value is None:
+        assert schema.get("nullable"), f"{where}: null"
+        return
+    kind = schema.get("type")
+    if kind:
+        assert isinstance(value, _TYPES[kind]), f"{where}: {value!r} is no {kind}"
+        assert kind == "boolean" or not isinstance(value, bool), f"{where}: {value!r}"
+    if "enum" in schema:
+        assert value in schema["enum"], f"{where}: {value!r} not in {schema['enum']}"
+    if kind == "object":
+        props = schema.get("properties", {})
+        if schema.get("additionalProperties") is False:
+            assert set(value) <= set(props), f"{where}: {set(value) - set(props)}"
+        for name in schema.get("required", []):
+            assert name in value, f"{where}: no {name}"
+        for name, sub in value.items():
+            if name in props:
+                conform(sub, props[name], schemas, f"{where}.{name}")
+    if kind == "array":
+        for i, sub in enumerate(value):
+            conform(sub, schema.get("items", {}), schemas, f"{where}[{i}]")
+
+
+def test_the_check_itself():
+    closed = {"type": "object", "properties": {"a": {"type": "integer"}},
+              "additionalProperties": False, "required": ["a"]}  # fmt: skip
+    conform({"a": 1}, closed, {})
+    for wrong in ({"a": 1, "b": 2}, {}, {"a": "1"}, {"a": True}, {"a": None}):
+        with pytest.raises(AssertionError):
+            conform(wrong, closed, {})
+
+
+@pytest.mark.parametrize(
+    ("url", "schema"),
+    [(f"/api/meetings/{BYRAAD}", "Meeting"), (f"/api/meetings/{OEU}", "Meeting"),
+     ("/api/meetings/oekonomiudvalget-2022-01-25", "Meeting"),
+     (f"/api/people/{BLIXT}", "Person"), (f"/api/people/{DOGRU}", "Person"),
+     (f"/api/items/{BYRAAD}-3", "Item"), ("/api/search?party=Ø&position=dissent", "SearchResult"),
+     ("/api/search?position=for", "SearchResult")],
+)  # fmt: skip
+def test_answers_conform_to_the_openapi_description(client, url, schema):
+    from searchapp.web.openapi import build_spec
+
+    schemas = build_spec()["components"]["schemas"]
+    conform(client.get(url).get_json(), schemas[schema], schemas)

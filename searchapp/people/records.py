@@ -7,9 +7,14 @@ meetings whose attendance lists them and the items whose positions name them. A 
 is known by their name within their municipality: `person_id` ("greve-liselott-blixt");
 a member of KL's KKR by the municipality they come from.
 
-The index keeps two lists of words an item: `stance_terms` ("Ø:against", "Ø:*",
+The index keeps three lists of words an item: `stance_terms` ("Ø:against", "Ø:*",
 "*:against", "@greve-liselott-blixt:for") for the party, position and person filters,
-and `attendee_terms` (the person ids of the meeting's attendance) for the person page.
+`attendee_terms` (the person ids of the meeting's attendance) for the person page, and
+`party_terms` ("greve-liselott-blixt=UP=2024-01-29": the party a meeting's minutes
+write a person with). A meeting whose minutes never write a member's party (Greve's
+committees name members without) shows the party written for them at the nearest
+meeting in time, and says which: a member who changed party is shown with the party of
+the time.
 """
 
 from __future__ import annotations
@@ -74,6 +79,38 @@ def attendee_terms(item: AgendaItem) -> list[str]:
     return sorted({participant_id(p, item) for p in item.participants})
 
 
+def party_terms(item: AgendaItem) -> list[str]:
+    """ "<person id>=<letter>=<meeting date>" for each person the item's meeting writes
+    with a party (attendance or stand)."""
+    terms = {f"{participant_id(p, item)}={p.party}={item.meeting_date}"
+             for p in item.participants if p.party}  # fmt: skip
+    terms |= {f"{position_person_id(p, item)}={p.party}={item.meeting_date}"
+              for p in item.positions if p.person and p.party}  # fmt: skip
+    return sorted(terms)
+
+
+def nearest_party(terms: Iterable[str], meeting_date: str) -> tuple[str, str] | None:
+    """(letter, date) of the `party_terms` of one person nearest to `meeting_date` in
+    time, an earlier meeting winning a tie; None for none."""
+    from datetime import date
+
+    try:
+        day = date.fromisoformat(meeting_date)
+    except ValueError:
+        day = None
+    best = None
+    for term in terms:
+        _, letter, seen = term.rsplit("=", 2)
+        try:
+            distance = abs((date.fromisoformat(seen) - day).days) if day else 0
+        except ValueError:
+            continue
+        key = (distance, seen > meeting_date)
+        if best is None or key < best[0]:
+            best = (key, letter, seen)
+    return (best[1], best[2]) if best else None
+
+
 def person_terms(people: Iterable[str], positions: Iterable[str]) -> list[str]:
     """The stance words one of which an item must have for the person filter: one of
     the people named in one of the positions (any, when none are chosen)."""
@@ -96,11 +133,19 @@ def party_facet_terms(positions: Iterable[str]) -> tuple[str, ...]:
 # -- records ---------------------------------------------------------------------------------
 
 
-def participant_view(participant: Participant, item: AgendaItem) -> dict:
+def participant_view(participant: Participant, item: AgendaItem,
+                     seen: tuple[str, str] | None = None) -> dict:  # fmt: skip
+    """A participant as the meeting record lists them; `seen`, (letter, date), is the
+    party another meeting's minutes write them with, for one whose party these do not
+    write."""
+    party, seen_on = participant.party, ""
+    if not party and seen:
+        party, seen_on = seen
     data = {
         "name": participant.name,
-        "party": participant.party,
-        "party_label": party_label(participant.party),
+        "party": party,
+        "party_label": party_label(party),
+        "party_seen": seen_on,
         "role": participant.role,
         "role_label": ROLE_LABELS.get(participant.role, participant.role),
         "present": participant.present,
@@ -141,16 +186,20 @@ def person_url(pid: str) -> str:
     return "/people/" + quote(pid, safe="")
 
 
-def meeting_record(items: list[AgendaItem], item_view) -> dict | None:
+def meeting_record(items: list[AgendaItem], item_view, parties_seen=None) -> dict | None:
     """GET /api/meetings/<id>: the meeting's facts, its participants, and its items in
     agenda order with their positions and votes; `item_view(item)` gives an item's
-    summary and links. None for no items."""
+    summary and links, `parties_seen(person_ids, meeting_date)` the party other
+    meetings write people with ({person id: (letter, date)}). None for no items."""
     if not items:
         return None
     first = items[0]
     # Every item carries the attendance; the first with one speaks for the meeting.
     attending = next((i for i in items if i.participants), first)
-    participants = [participant_view(p, attending) for p in attending.participants]
+    unknown = [participant_id(p, attending) for p in attending.participants if not p.party]
+    seen = parties_seen(unknown, first.meeting_date) if parties_seen and unknown else {}
+    participants = [participant_view(p, attending, seen.get(participant_id(p, attending)))
+                    for p in attending.participants]  # fmt: skip
     return {
         "id": first.meeting_id,
         "url": meeting_url(first.meeting_id),

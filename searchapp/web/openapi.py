@@ -420,6 +420,9 @@ SCHEMAS = {
             "party": {"type": "string", "description": "The official list letter, a local "
                       "list's, UP outside the parties; '' when not known"},
             "party_label": {"type": "string"},
+            "party_seen": {"type": "string", "description": "When these minutes do not "
+                           "write the party: the date of the nearest meeting whose minutes "
+                           "do ('' when these do)."},
             "role": {"type": "string", "enum": list(ROLES)},
             "role_label": {"type": "string"},
             "present": _PRESENT,

@@ -223,6 +223,8 @@ def _facets(result: dict, args: MultiDict) -> list[Facet]:
         values += [{"value": s, "count": 0} for s in selected if s not in known]
         for v in values:
             v.setdefault("label", _value_label(key, v["value"]))
+            if key == "party":
+                v["label"] = _value_label(key, v["value"])  # "Enhedslisten (Ø)"
             v["selected"] = v["value"] in selected
         if key == "status":
             values.sort(key=lambda v: order.get(v["value"], len(order)))

@@ -30,7 +30,8 @@ def _summary():
 def _meeting(meeting_id: str) -> dict | None:
     if len(meeting_id) > MAX_ID_LENGTH:
         return None
-    return meeting_record(get_engine().meeting_items(meeting_id), _summary())
+    engine = get_engine()
+    return meeting_record(engine.meeting_items(meeting_id), _summary(), engine.parties_seen)
 
 
 def _person(person_id: str) -> dict | None:

@@ -12,6 +12,7 @@ from whoosh import query as wq
 
 from ..engine import IndexNotFound
 from ..models import AgendaItem, meeting_id
+from ..people.records import nearest_party
 from ..query import SearchRequest, case_digits_of, interpret_query, parse_query
 from ..results import Facets, Hit, ItemSummary, Links, SearchResult
 from .columns import columns_of
@@ -26,6 +27,7 @@ from .suggest import suggest
 __all__ = ["WhooshEngine"]
 
 MAX_ID_LENGTH = 500
+MAX_PEOPLE = 200  # people a meeting's record looks up the parties of
 
 
 def item_of(fields: dict) -> AgendaItem:
@@ -212,6 +214,25 @@ class WhooshEngine:
             )
             docs = np.union1d(attending[np.asarray(first, dtype=np.int64)], named)
             return self._load(searcher, docs)
+
+    def parties_seen(self, person_ids: list[str], meeting_date: str) -> dict:
+        index = self.handle.index
+        found = {}
+        with thread_searcher(index) as searcher:
+            reader = searcher.reader()
+            if "party_seen" not in reader.schema:
+                return {}
+            for pid in person_ids[:MAX_PEOPLE]:
+                terms = [t.decode("utf-8") if isinstance(t, bytes) else t
+                         for t in reader.expand_prefix("party_seen", f"{pid}=")]  # fmt: skip
+                # Only this person's words: "greve-anne-marie-x=" must not take
+                # "greve-anne-marie-x-y=..."; expand_prefix gives both when one id
+                # begins another.
+                nearest = nearest_party([t for t in terms if t.count("=") == 2
+                                         and t.split("=", 1)[0] == pid], meeting_date)  # fmt: skip
+                if nearest:
+                    found[pid] = nearest
+        return found
 
     def same_case(self, case) -> list[ItemSummary]:
         number = case if isinstance(case, str) else _field(case, "case_number")

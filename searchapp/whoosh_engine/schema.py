@@ -17,7 +17,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from ..casenumbers import CaseNumber, find_case_numbers
 from ..models import SECTION_KINDS, AgendaItem
-from ..people.records import attendee_terms, stance_terms
+from ..people.records import attendee_terms, party_terms, stance_terms
 from .analysis import CompoundAnalyzer, DanishAnalyzer, ExactAnalyzer
 from .internals import TermCounts, TermPositions
 
@@ -29,8 +29,8 @@ SCHEMA_VERSION = 8  # 2: compound parts out of title/text, into title_compound/c
 # 6: the analysis and the posting formats moved into searchapp.whoosh_engine
 # 7: municipality (a facet) and meeting_id; a field for every section kind (summary,
 #    history, economy, other beside the five before), filled from AgendaItem.sections
-# 8: stance (the party, position and person filters) and attendee (the person pages),
-#    from the participants and positions searchapp.people reads
+# 8: stance (the party, position and person filters), attendee (the person pages) and
+#    party_seen (a member's party from other meetings), from searchapp.people
 
 TITLE_BOOST = 3.0
 
@@ -61,6 +61,7 @@ def build_schema() -> Schema:
         # the meeting's attendance (people.records).
         stance=KEYWORD,
         attendee=KEYWORD,
+        party_seen=KEYWORD,  # "greve-liselott-blixt=UP=2024-01-29"
         meeting_date=DATETIME(stored=True, sortable=True),
         year=ID(stored=True, sortable=True),
         title=text_field(danish, stored=True, field_boost=TITLE_BOOST),
@@ -112,7 +113,7 @@ def exact_text(item: AgendaItem) -> str:
 
 _ID_FIELDS = (
     "municipality", "meeting_id", "committee", "status", "number", "number_sort",
-    "case_number", "case_digits", "year", "source_hash", "stance", "attendee",
+    "case_number", "case_digits", "year", "source_hash", "stance", "attendee", "party_seen",
 )  # fmt: skip
 # What an item without sections (KL's KKR minutes, read by parse.py) says of each kind.
 _LEGACY_SECTIONS = {
@@ -149,6 +150,7 @@ def item_to_document(item: AgendaItem, source_hash: str) -> dict:
         "case_digits": case_digits(item),
         "stance": " ".join(stance_terms(item)),
         "attendee": " ".join(attendee_terms(item)),
+        "party_seen": " ".join(party_terms(item)),
         "year": item.year,
         "title": item.title,
         "text": item.text,

@@ -178,3 +178,21 @@ def test_sample_firstagenda_layout():
     assert meeting.participants == []  # FirstAgenda prints no attendance
     stands = [(i.number, p.position, p.party) for i in meeting.items for p in i.positions]
     assert stands == [("2", "against", "V")]
+
+
+def test_parse_command_shows_participants_stands_and_votes():
+    import json
+
+    from click.testing import CliRunner
+
+    from searchapp.cli import cli
+
+    minutes = str(SAMPLES / "okonomiudvalget-2022-01-25-referat.pdf")
+    result = CliRunner().invoke(cli, ["parse", minutes])
+    assert result.exit_code == 0
+    assert "Deltagere: Anne Kirkegaard (A) formand; Peter Juul (V) næstformand;" in result.output
+    assert "Kasper Bang (O) afbud; Lene Frost (O) suppleant for Kasper Bang" in result.output
+    assert "    For: Ø\n" in result.output
+    as_json = CliRunner().invoke(cli, ["parse", "--json", minutes])
+    meeting = json.loads(as_json.output)["meetings"][0]
+    assert meeting["participants"][0]["name"] == "Anne Kirkegaard"

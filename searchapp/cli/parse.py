@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..ingest import IngestError, read_file
-from ..models import STATUS_LABELS
+from ..models import POSITION_LABELS, STATUS_LABELS
 from ..safetext import printable
 from ..sources import ReadOptions
 from . import EXIT_PARTIAL
@@ -30,8 +30,9 @@ def parse_command(file: str, as_json: bool, full: bool, municipality: str):
     FILE is minutes as PDF or text (any meeting system's layout), an eDoc or SBSYS
     export, or a publishing site's meeting JSON: the format is told from the content.
     Use it to check what the parser makes of a new kind of document: the meeting's
-    municipality, committee, date, time and place, and for every item its number,
-    title, case numbers, sections, decision status and PDF pages.
+    municipality, committee, date, time and place, its participants, and for every
+    item its number, title, case numbers, sections, decision status, PDF pages and
+    the stands and votes its decision states.
     Exit status 1 when the file cannot be read or holds no agenda items.
 
     \b
@@ -61,6 +62,7 @@ def parse_command(file: str, as_json: bool, full: bool, municipality: str):
                     "meeting_time": m.meeting_time,
                     "place": m.place,
                     "source_format": m.source_format,
+                    "participants": [vars(p) for p in m.participants],
                     "items": [item.to_dict() for item in m.items],
                 }
                 for m in meetings
@@ -77,6 +79,8 @@ def _print_meeting(meeting, full: bool) -> None:
     when = f"{meeting.meeting_date} {meeting.meeting_time}".strip()
     click.echo(f"{meeting.committee}, {meeting.meeting_date}: {len(meeting.items)} items")
     click.echo(f"    {when} | {where or '(no municipality or place)'} | {meeting.source_format}")
+    if meeting.participants:
+        click.echo("    Deltagere: " + "; ".join(_participant(p) for p in meeting.participants))
     for item in meeting.items:
         pages = item.pages
         span = f"p. {pages[0]}" + (f"-{pages[-1]}" if len(pages) > 1 else "") if pages else ""
@@ -87,10 +91,30 @@ def _print_meeting(meeting, full: bool) -> None:
         click.echo(f"    Beslutning: {STATUS_LABELS[item.status]}  [{item.status}]  id: {item.id}")
         if item.attachments:
             click.echo("    Bilag: " + "; ".join(item.attachments))
+        for vote in item.votes:
+            counts = [f"{n} {what}" for n, what in ((vote.in_favour, "for"),
+                      (vote.against, "imod"), (vote.abstained, "undlod")) if n is not None]
+            click.echo("    Stemmer: " + ", ".join(counts))
+        for stand in item.positions:
+            who = stand.person + (f" ({stand.party})" if stand.party else "") if stand.person \
+                else stand.party
+            points = f" [{stand.points}]" if stand.points else ""
+            click.echo(f"    {POSITION_LABELS[stand.position]}: {who}{points}")
         if full:
             for section in item.sections or _legacy_sections(item):
                 name = section.name or "(uden overskrift)"
                 click.echo(f"    -- {name} [{section.kind}]\n" + _indent(section.text))
+
+
+def _participant(p) -> str:
+    """ "Lolan Ottesen (A) formand", "Kasper Bang (O) afbud", "Lene Frost (O) suppleant
+    for Kasper Bang"."""
+    text = p.name + (f" ({p.party})" if p.party else "")
+    if p.role != "medlem":
+        text += f" {p.role}" + (f" for {p.substitute_for}" if p.substitute_for else "")
+    if p.present is False:
+        text += f" {p.absence or 'fraværende'}"
+    return text
 
 
 def _legacy_sections(item):

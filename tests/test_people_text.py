@@ -194,3 +194,49 @@ def test_split_entries():
         "Bjarke Abel", "Linda Heegaard"]  # fmt: skip
     assert split_entries("Ingen") == []
     assert split_entries("Temamødet blev holdt") is None
+
+
+# -- more layouts of attendance ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "party", "role", "substitute_for"),
+    [
+        ("Lars Berg, formand (A)", "Lars Berg", "A", "formand", ""),
+        ("Lars Berg (A) (formand)", "Lars Berg", "A", "formand", ""),
+        ("Lars Berg (A) - formand for udvalget", "Lars Berg", "A", "formand", ""),
+        ("Suppleant: Jens Hansen (A) for Lise Berg", "Jens Hansen", "A", "suppleant",
+         "Lise Berg"),
+        ("Lars Berg (A) deltog fra kl. 17.00", "Lars Berg", "A", "", ""),
+        ("Lars Berg (A), forlod mødet under pkt. 5", "Lars Berg", "A", "", ""),
+    ],
+)  # fmt: skip
+def test_entries_with_notes_and_roles_written_otherwise(text, name, party, role, substitute_for):
+    entry = parse_entry(text)
+    assert (entry.name, entry.party, entry.role, entry.substitute_for) == (
+        name, party, role, substitute_for)  # fmt: skip
+
+
+def test_names_set_in_columns():
+    lines = ["Medlemmer:", "Lars Berg (A)      Anna Friis (V)", "Ole Dahl (Ø)\tKaren Holm (C)",
+             "Fraværende med afbud: Ole Dahl (Ø)"]  # fmt: skip
+    assert _people(read_attendance(lines)) == [
+        ("Lars Berg", "A", "medlem", True, "", "", ""),
+        ("Anna Friis", "V", "medlem", True, "", "", ""),
+        ("Ole Dahl", "Ø", "medlem", False, "", "afbud", ""),
+        ("Karen Holm", "C", "medlem", True, "", "", ""),
+    ]
+
+
+def test_several_lists_on_one_line():
+    lines = ["Deltagere: Lars Berg (A), Anna Friis (V). Afbud: Karen Holm (C)."]
+    assert _people(read_attendance(lines)) == [
+        ("Lars Berg", "A", "medlem", True, "", "", ""),
+        ("Anna Friis", "V", "medlem", True, "", "", ""),
+        ("Karen Holm", "C", "medlem", False, "", "afbud", ""),
+    ]
+
+
+def test_a_label_spaced_out():
+    assert _people(read_attendance(["Ikke  til stede: Ole Dahl (Ø)"])) == [
+        ("Ole Dahl", "Ø", "medlem", False, "", "fraværende", "")]  # fmt: skip

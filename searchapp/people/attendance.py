@@ -30,7 +30,9 @@ LABELS = {
     "afbud": ABSENT, "fraværende": ABSENT, "afbud/fraværende": ABSENT,
     "fraværende/afbud": ABSENT, "afbud og fraværende": ABSENT, "ikke til stede": ABSENT,
     "ikke mødt": ABSENT, "ikke fremmødt": ABSENT, "meldt afbud": ABSENT,
-    "forfald": ABSENT, "afbud fra": ABSENT,
+    "forfald": ABSENT, "afbud fra": ABSENT, "fraværende med afbud": ABSENT,
+    "fraværende uden afbud": ABSENT, "afbud/fravær": ABSENT, "fravær": ABSENT,
+    "ikke tilstede": ABSENT, "afbud meldt af": ABSENT,
     "sekretær": SECRETARY, "referent": SECRETARY, "protokolfører": SECRETARY,
     "udvalgssekretær": SECRETARY, "mødesekretær": SECRETARY,
     # Lists of others: they end the lists above, their people are not members.
@@ -39,8 +41,16 @@ LABELS = {
     "inviterede": OTHER,
 }  # fmt: skip
 _LABEL_RE = re.compile(
-    r"^(?P<label>" + "|".join(re.escape(k) for k in sorted(LABELS, key=len, reverse=True))
+    r"^(?P<label>"
+    + "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in sorted(LABELS, key=len, reverse=True))
     + r")(?:\s*:\s*|\s*$|\s+(?=[A-ZÆØÅ]))(?P<rest>.*)$",
+    re.I,
+)
+# A second list on the same line: "Deltagere: A (V), B (C). Afbud: D (Ø)".
+_NEXT_LABEL_RE = re.compile(
+    r"(?<=[.;])\s+(?=(?:"
+    + "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in sorted(LABELS, key=len, reverse=True))
+    + r")\s*:)",
     re.I,
 )
 _NOBODY_RE = re.compile(r"^(?:ingen|-|–|intet|ingen\s+afbud|alle\s+til\s+stede)\.?$", re.I)
@@ -54,13 +64,14 @@ def read_attendance(texts: Iterable[str]) -> list[Participant]:
     kind: str | None = None
     label = ""
     unlabelled: list[Entry] = []
-    for raw in texts:
-        text = re.sub(r"\s+", " ", raw.replace("\xa0", " ")).strip()
+    for line in _lines(texts):
+        text = re.sub(r"\s+", " ", line)
         if not text:
             continue
-        m = _LABEL_RE.match(text)
+        m = _LABEL_RE.match(line)
         if m:
-            kind, label = LABELS[m["label"].lower()], m["label"]
+            label = re.sub(r"\s+", " ", m["label"])
+            kind = LABELS[label.lower()]
             rest = m["rest"].strip()
             if rest:
                 entries = split_entries(rest)
@@ -70,7 +81,7 @@ def read_attendance(texts: Iterable[str]) -> list[Participant]:
                     _add(found, entries, kind, label)
             continue
         if kind is not None:
-            entries = split_entries(text)
+            entries = split_entries(line)
             if entries is not None:
                 _add(found, entries, kind, label)
                 continue
@@ -84,6 +95,13 @@ def read_attendance(texts: Iterable[str]) -> list[Participant]:
     return merge(found)
 
 
+def _lines(texts: Iterable[str]):
+    """The lines, a line holding several labelled lists split before each label. Wide
+    gaps stay: they part names set in columns (split_entries)."""
+    for raw in texts:
+        yield from (part.strip() for part in _NEXT_LABEL_RE.split(raw.replace("\xa0", " ")))
+
+
 def split_entries(text: str) -> list[Entry] | None:
     """ "Lars Berg (A), formand, Anna Friis (V) og Ole Dahl (Ø)" -> three entries;
     [] for "Ingen"; None when the text is not a list of people."""
@@ -93,7 +111,10 @@ def split_entries(text: str) -> list[Entry] | None:
     whole = parse_entry(text)
     if whole is not None:
         return [whole]
-    pieces = [p for p in re.split(r"\s*[,;]\s*|\s+(?:og|samt)\s+", _expand_brackets(text)) if p]
+    # Commas, "og", and the wide gaps of names set in columns ("Lars Berg (A)    Anna
+    # Friis (V)").
+    pieces = [p for p in re.split(r"\s*[,;]\s*|\s+(?:og|samt)\s+|\t+|\s{3,}",
+                                  _expand_brackets(text)) if p]  # fmt: skip
     entries: list[Entry] = []
     for piece in pieces:
         if entries and _continues(piece):
@@ -172,7 +193,8 @@ def _absence(label: str) -> str:
     """ "Afbud" says the member sent apologies; any other list only that they were away
     ("Afbud/Fraværende" does not say which)."""
     label = label.lower()
-    if label in ("afbud", "meldt afbud", "afbud fra", "forfald"):
+    if label in ("afbud", "meldt afbud", "afbud fra", "forfald", "fraværende med afbud",
+                 "afbud meldt af"):
         return "afbud"
     return "fraværende"
 

@@ -79,6 +79,12 @@ _BODY_RE = re.compile(
     r"(?P<body>[A-ZÆØÅ][\w-]*(?:\s+[A-ZÆØÅ][\w-]*)?\s+(?:Kommune|Regionskommune)|Region\s+\w+)"
 )
 _PARTY_PAREN_RE = re.compile(r"\(\s*(?P<party>[^()]{1,40}?)\s*\)")
+# A note after an entry, about when they came or went: not part of it.
+_NOTE_RE = re.compile(
+    r"(?:^|[\s,(])(?:deltog|forlod|ankom|kom|gik|fra\s+kl|til\s+kl|fra\s+(?:pkt|punkt)|"
+    r"under\s+(?:pkt|punkt)|efter\s+(?:pkt|punkt)|indtil|ej\s+til\s+stede)\b",
+    re.I,
+)
 
 
 @dataclass
@@ -180,6 +186,11 @@ def _read_rest(entry: Entry, rest: str) -> bool:
     rest = rest.strip(" ,.-–\t")
     if not rest:
         return True
+    note = _NOTE_RE.search(rest)
+    if note:
+        rest = rest[: note.start()]  # "deltog fra kl. 17.00", "forlod mødet under pkt. 5"
+    if entry.role == "suppleant" and not entry.substitute_for:
+        rest = re.sub(r"^for\s+", "suppleant for ", rest)  # "Suppleant: X (A) for Y"
     sub = _SUBSTITUTE_RE.search(rest)
     if sub:
         other_entry = parse_entry((sub["other"] or sub["by"]).strip(" .,"))
@@ -199,7 +210,14 @@ def _read_rest(entry: Entry, rest: str) -> bool:
     role = _ROLE_RE.search(rest)
     if role:
         entry.role = entry.role or ROLE_WORDS[role.group(1).lower()]
-        rest = (rest[: role.start()] + rest[role.end() :]).strip(" ,.-–()")
+        after = rest[role.end() :]
+        if entry.role in ("formand", "næstformand"):
+            after = re.sub(r"^\s+for\s+[^,()]*", "", after)  # "formand for udvalget"
+        rest = (rest[: role.start()] + after).strip(" ,.-–")
+    party = None if entry.party else _PARTY_PAREN_RE.search(rest)
+    if party and letter_of(party["party"]):
+        entry.party = letter_of(party["party"])  # "Lars Berg, formand (A)"
+        rest = (rest[: party.start()] + rest[party.end() :]).strip(" ,.-–")
     # What may remain: a note in brackets ("(deltog fra kl. 17)"), nothing else.
     rest = re.sub(r"\([^()]*\)", "", rest).strip(" ,.-–")
     return not rest or len(rest) <= 3

@@ -111,9 +111,28 @@ def test_every_item_carries_the_meetings_participants():
 def test_an_item_without_such_sentences_has_no_positions():
     meeting = complete(_meeting([_item("1", "Sagen blev drøftet. Borgeren Jens Hansen var til "
                                             "stede og stemte for forslaget.")]))  # fmt: skip
-    # "Jens Hansen ... stemte for": a citizen named in the text, not a member: the stand
-    # is read as written, but no participant is made of him.
+    # "Borgeren Jens Hansen var til stede og stemte for": a citizen, not the subject of
+    # a member's stand: no position, and no participant is made of him.
     assert meeting.participants == []
+    assert meeting.items[0].positions == []
+
+
+def test_edocs_section_of_those_not_taking_part():
+    item = _item("1", "Indstillingen godkendt")
+    item.sections.append(Section("Følgende deltog ikke i behandlingen af punktet:", "other",
+                                 "Karl Vilhelm Nielsen (V)\nGrethe Larsen (A)"))  # fmt: skip
+    meeting = complete(_meeting([item]))
+    assert [(p.position, p.person, p.party) for p in meeting.items[0].positions] == [
+        ("not_participating", "Karl Vilhelm Nielsen", "V"),
+        ("not_participating", "Grethe Larsen", "A"),
+    ]
+    # Someone the attendance has away from the whole meeting is no item's position.
+    away = [Participant("Grethe Larsen", "A", present=False, absence="afbud")]
+    item = _item("1", "Indstillingen godkendt")
+    item.sections.append(Section("Følgende deltog ikke i behandlingen af punktet:", "other",
+                                 "Karl Vilhelm Nielsen (V)\nGrethe Larsen (A)"))  # fmt: skip
+    meeting = complete(_meeting([item], away))
+    assert [p.person for p in meeting.items[0].positions] == ["Karl Vilhelm Nielsen"]
 
 
 def test_items_round_trip_with_their_people():

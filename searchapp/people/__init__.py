@@ -56,7 +56,10 @@ def decision_text(item: AgendaItem) -> str:
         if section.kind == "decision":
             parts.append(section.text)
         elif _NOT_PARTICIPATING_SECTION_RE.match(section.name or ""):
-            parts.append(f"{section.name.rstrip(':')}: {section.text}")
+            # The names one a line under the label: one list.
+            names = ", ".join(line.strip(" ,") for line in section.text.splitlines()
+                              if line.strip(" ,"))  # fmt: skip
+            parts.append(f"{section.name.rstrip(':')}: {names}")
     return "\n\n".join(p for p in parts if p.strip())
 
 
@@ -188,13 +191,18 @@ def _parties_in_text(meeting: Meeting, participants: list[Participant]) -> dict[
 def _resolved_positions(
     positions: list[Position], roster: Roster, participants: list[Participant], parties: dict
 ) -> list[Position]:
-    """People named in positions under the attendance's spelling, with their party."""
+    """People named in positions under the attendance's spelling, with their party; one
+    away from the whole meeting did not take part in any item, which is no item's
+    position."""
     party_of = {name_key(p.name): p.party for p in participants if p.party}
+    away = {name_key(p.name) for p in participants if p.present is False}
     resolved: list[Position] = []
     for position in positions:
         if position.person:
             position.person = roster.match(position.person) or position.person
             key = name_key(position.person)
+            if position.position == "not_participating" and key in away:
+                continue  # away from the whole meeting: the attendance says so
             # The person's party as the meeting knows it, over a slip in one sentence.
             position.party = party_of.get(key) or parties.get(key) or position.party
         if position not in resolved:

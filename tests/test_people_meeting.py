@@ -215,3 +215,49 @@ def test_parse_command_shows_participants_stands_and_votes():
     as_json = CliRunner().invoke(cli, ["parse", "--json", minutes])
     meeting = json.loads(as_json.output)["meetings"][0]
     assert meeting["participants"][0]["name"] == "Anne Kirkegaard"
+
+
+SBSYS_XML = """<?xml version="1.0" encoding="utf-8"?>
+<Publication><Agendas><Agenda ID="1">
+  <Meeting ID="1"><When>10-04-2024 17:00:00</When><Where>Rådhuset, Egedal Kommune</Where>
+    <Members>
+      <MeetingMember ID="1"><ParticipationStatusAsText>Participating</ParticipationStatusAsText>
+        <Name>Anna Hansen (A)</Name><MeetingMemberRolesList>Formand</MeetingMemberRolesList>
+      </MeetingMember>
+      <MeetingMember ID="2"><ParticipationStatusAsText>NotParticipating</ParticipationStatusAsText>
+        <Name>Bent Olsen (V)</Name></MeetingMember>
+      <MeetingMember ID="3"><ParticipationStatusAsText>Participating</ParticipationStatusAsText>
+        <Name>Carl Berg (Ø)</Name></MeetingMember>
+    </Members></Meeting>
+  <Committee><Name>Plan- og Miljøudvalget</Name></Committee>
+  <Items><Item ID="1"><Caption>Lokalplan for Stationsvej</Caption><IsPublic>True</IsPublic>
+    <Number>1</Number>
+    <Fields><ItemField><Caption>Beslutning</Caption><Index>1</Index>
+      <Content>&lt;p&gt;Godkendt. (Ø) stemte imod.&lt;/p&gt;</Content></ItemField></Fields>
+    <Members>
+      <ItemMember ID="1"><ParticipationStatusAsText>Participating</ParticipationStatusAsText>
+        <Name>Anna Hansen (A)</Name></ItemMember>
+      <ItemMember ID="3"><ParticipationStatusAsText>Participating</ParticipationStatusAsText>
+        <ParticipationNote>Inhabil, forlod mødet under punktet</ParticipationNote>
+        <Name>Carl Berg (Ø)</Name></ItemMember>
+    </Members></Item></Items>
+</Agenda></Agendas></Publication>
+"""
+
+
+def test_sbsys_members_and_item_members(tmp_path):
+    path = tmp_path / "Publication1.xml"
+    path.write_text(SBSYS_XML, encoding="utf-8")
+    meeting = read_file(path)[0]
+    assert [(p.name, p.party, p.role, p.present, p.absence) for p in meeting.participants] == [
+        ("Anna Hansen", "A", "formand", True, ""),
+        ("Bent Olsen", "V", "medlem", False, "fraværende"),
+        ("Carl Berg", "Ø", "medlem", True, ""),
+    ]
+    [item] = meeting.items
+    assert [(p.position, p.party, p.person) for p in item.positions] == [
+        ("not_participating", "Ø", "Carl Berg"),  # the item's member record says inhabil
+        ("against", "Ø", ""),  # the decision's sentence
+    ]
+    assert item.positions[0].sentence == (
+        "Carl Berg (Ø): Participating (Inhabil, forlod mødet under punktet)")

@@ -20,7 +20,7 @@ from pathlib import Path, PureWindowsPath
 
 from ..casenumbers import CaseNumber
 from ..ingest import IngestError
-from ..models import AgendaItem, AttachmentRef, Meeting, Participant, Section
+from ..models import AgendaItem, AttachmentRef, Meeting, Participant, Position, Section
 from ..municipalities import find_in_text
 from ..people.names import ROLE_WORDS, clean_name, parse_entry
 from ..sections import section_kind
@@ -201,7 +201,8 @@ def _members(elements: list[ET.Element]) -> list[Participant]:
         found.append(Participant(
             name=entry.name if entry else clean_name(raw), party=entry.party if entry else "",
             role=role, present=present,
-            absence="afbud" if present is False else "",
+            absence="" if present is not False
+            else "afbud" if re.search(r"cancel|declin|afbud", status, re.I) else "fraværende",
             source=f"MeetingMember {status}".strip(),
         ))  # fmt: skip
     return found
@@ -222,7 +223,7 @@ def _item(element: ET.Element, position: int, meeting: Meeting, folder: Path | N
                 path=str(file) if file is not None and file.is_file() else "",
             )
         )
-    return build_item(
+    item = build_item(
         municipality=meeting.municipality,
         committee=meeting.committee,
         meeting_date=meeting.meeting_date,
@@ -237,6 +238,28 @@ def _item(element: ET.Element, position: int, meeting: Meeting, folder: Path | N
         meeting_time=meeting.meeting_time,
         place=meeting.place,
     )
+    if not closed:
+        item.positions = _not_taking_part(element.findall("Members/ItemMember"))
+    return item
+
+
+def _not_taking_part(elements: list[ET.Element]) -> list[Position]:
+    """`Items/Item/Members/ItemMember`: a member the item records as not taking part
+    (a status of absence, or a note saying inhabil) while the meeting has them."""
+    found = []
+    for element in elements:
+        raw = " ".join(text_of(element, "Name").split())
+        status = text_of(element, "ParticipationStatusAsText")
+        note = " ".join(text_of(element, "ParticipationNote").split())
+        if not raw or not (_ABSENT_STATUS_RE.search(status) or re.search(r"inhabil", note, re.I)):
+            continue
+        entry = parse_entry(raw)
+        found.append(Position(
+            "not_participating", entry.party if entry else "",
+            entry.name if entry else clean_name(raw),
+            f"{raw}: {status}" + (f" ({note})" if note else ""),
+        ))  # fmt: skip
+    return found
 
 
 def _case(element: ET.Element) -> list[str]:

@@ -69,15 +69,20 @@ def complete(meeting: Meeting) -> Meeting:
     participants = merge([Participant(**vars(p)) for p in meeting.participants])
     roster = Roster([p.name for p in participants])
     decided: list[tuple[AgendaItem, str]] = []
+    given: dict[str, list[Position]] = {}  # what an export records per item (SBSYS)
     for item in meeting.items:
+        given[item.id] = [] if item.closed else list(item.positions)
         item.positions, item.votes = [], []
         text = "" if item.closed else decision_text(item)
         if text:
             decided.append((item, text))
     away: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)  # item id -> name -> why
     substitutes: list[Participant] = []
+    for item in meeting.items:
+        item.positions = list(given[item.id])
     for item, text in decided:
-        item.positions, item.votes = read_positions(text)
+        positions, item.votes = read_positions(text)
+        item.positions += [p for p in positions if p not in item.positions]
         for sentence, label_, names in _absences(text):
             for name in names:
                 away[item.id][_resolve(name, roster)] = (label_, sentence)
@@ -88,7 +93,7 @@ def complete(meeting: Meeting) -> Meeting:
     for p in participants:
         p.party = p.party or parties.get(name_key(p.name), "")
     roster = Roster([p.name for p in participants])
-    for item, _ in decided:
+    for item in meeting.items:
         item.positions = _resolved_positions(item.positions, roster, participants, parties)
     meeting.participants = participants
     for item in meeting.items:

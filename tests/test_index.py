@@ -30,7 +30,6 @@ from searchapp.index import (
 )
 from searchapp.ingest import IngestError
 from searchapp.models import AgendaItem
-from searchapp.whoosh_engine.internals import BatchedPostingPool
 from searchapp.whoosh_engine.schema import build_schema, item_to_document, number_sort_key
 from searchapp.whoosh_engine.store import (
     LOCK_FILE,
@@ -653,21 +652,11 @@ def test_real_files_in_worker_processes(tmp_path):
     assert search(tmp_path / "index", "title", "klima") == ["kkr-testby-2025-03-03-1.1"]
 
 
-def test_postings_sorted_out_to_run_files_make_the_same_index(tmp_path, items, monkeypatch):
-    # A build larger than the writer's pool spills sorted runs to disk, in batches.
+def test_tokens_sorted_out_to_run_files_make_the_same_index(tmp_path, items, monkeypatch):
+    # A build holding more tokens than the writer keeps in memory writes sorted runs.
     in_memory = build_index(items, tmp_path / "memory")
-    runs = []
-    write_run = BatchedPostingPool._write_run
-
-    def counting(pool, f, postings):
-        runs.append(f)
-        return write_run(pool, f, postings)
-
-    monkeypatch.setattr(BatchedPostingPool, "_write_run", counting)
-    monkeypatch.setattr(indexing_module, "POOL_MB", 0.02)  # about 100 postings
-    monkeypatch.setattr(indexing_module, "RUN_BATCH", 7)
+    monkeypatch.setattr(indexing_module, "HELD_TOKENS", 50)
     spilled = build_index(items, tmp_path / "spilled")
-    assert len(runs) > 1
     open_ = open_readonly
     assert index_contents(open_(tmp_path / "spilled" / spilled)) == index_contents(
         open_(tmp_path / "memory" / in_memory)

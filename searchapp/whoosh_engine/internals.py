@@ -1,19 +1,22 @@
 """Everything of Whoosh 2.7.4 that is not its public API, in one place.
 
 The engine reads posting lists a block at a time, field lengths a column at a time and
-BM25F's per-field B, trims a searcher's IDF cache, writes the posting pool's sorted
-runs a batch at a time, and stores positions as packed arrays. Each of these reaches
-into Whoosh's internals, which another release may change without notice; so they are
-all here, and importing this module checks the installed version first and refuses
-any other, with a message saying what to install.
+BM25F's per-field B, trims a searcher's IDF cache, writes a segment's postings in bulk
+(BulkWriter, in Whoosh's own segment format), and stores positions as packed arrays.
+Each of these reaches into Whoosh's internals, which another release may change without
+notice; so they are all here, and importing this module checks the installed version
+first and refuses any other, with a message saying what to install.
 """
 
 from __future__ import annotations
 
-import pickle
+import contextlib
+import os
+import shutil
+import tempfile
+import zlib
 from array import array
 from functools import lru_cache
-from itertools import islice
 
 import numpy as np
 import whoosh
@@ -34,15 +37,22 @@ if tuple(whoosh.__version__[:3]) != SUPPORTED:
     )
 
 from whoosh import query as wq  # noqa: E402
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield  # noqa: E402
+from whoosh.codec.whoosh3 import (  # noqa: E402
+    LENGTHS_COLUMN,
+    WHOOSH3_HEADER_MAGIC,
+    W3LeafMatcher,
+    W3TermInfo,
+    _lenfield,
+)
+from whoosh.compat import dumps  # noqa: E402
 from whoosh.formats import Frequency, Positions  # noqa: E402
 from whoosh.matching.wrappers import FilterMatcher  # noqa: E402
-from whoosh.system import pack_uint  # noqa: E402
-from whoosh.util.numeric import byte_to_length  # noqa: E402
-from whoosh.writing import PostingPool  # noqa: E402
+from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort  # noqa: E402
+from whoosh.util.numeric import byte_to_length, length_to_byte  # noqa: E402
+from whoosh.writing import SegmentWriter  # noqa: E402
 
 __all__ = [
-    "BatchedPostingPool",
+    "BulkWriter",
     "CappedPrefix",
     "TermCounts",
     "TermPositions",
@@ -51,7 +61,6 @@ __all__ = [
     "field_lengths",
     "posting_arrays",
     "trim_idf_cache",
-    "use_batched_pool",
 ]
 
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
@@ -60,12 +69,26 @@ _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.flo
 # --- Reading postings a block at a time ---------------------------------------------------
 
 
-def _read_matcher(m, offset: int, values: bool):
+def _read_matcher(m, offset: int, values: bool, within: np.ndarray | None = None,
+                  blocks: list | None = None):  # fmt: skip
     """(ids, weights, values) of a fresh leaf matcher, a block at a time when it is a
-    Whoosh 3 posting list, else posting by posting."""
+    Whoosh 3 posting list, else posting by posting. With `within` (a bool mask by
+    docnum) a block none of whose documents can be among `within` is not decoded: its
+    header says its last docnum, the block before ends where it starts. `blocks`, a
+    list [read, skipped], counts the blocks."""
     ids, weights, vals = [], [], []
     if isinstance(m, W3LeafMatcher) and not m._byteids:
+        read = skipped = 0
+        before = offset - 1  # the last docnum of the block before
         while m.is_active():
+            last = offset + m._maxid
+            if within is not None and not within[before + 1 : last + 1].any():
+                skipped += 1
+                before = last
+                m._next_block()
+                continue
+            read += 1
+            before = last
             m._read_data()
             raw_ids, raw_weights = m._data[:2]
             block = np.cumsum(np.asarray(raw_ids, dtype=np.int64))  # stored as deltas
@@ -81,6 +104,9 @@ def _read_matcher(m, offset: int, values: bool):
                 m._read_values()
                 vals.extend(m._values)
             m._next_block()
+        if blocks is not None:
+            blocks[0] += read
+            blocks[1] += skipped
         if not ids:
             return np.zeros(0, dtype=np.int64), np.zeros(0), vals
         return np.concatenate(ids) + offset, np.concatenate(weights), vals
@@ -93,17 +119,23 @@ def _read_matcher(m, offset: int, values: bool):
     return np.asarray(ids, dtype=np.int64) + offset, np.asarray(weights, dtype=np.float64), vals
 
 
-def posting_arrays(reader, fieldname: str, btext: bytes, values: bool = False):
+def posting_arrays(reader, fieldname: str, btext: bytes, values: bool = False,
+                   within: np.ndarray | None = None, blocks: list | None = None):  # fmt: skip
     """One term's postings over every segment as (docnums, weights, encoded values or
-    None), deleted documents included (the caller's live mask removes them)."""
+    None), deleted documents included (the caller's live mask removes them). With
+    `within`, only the blocks that may hold one of its documents (see _read_matcher)."""
     ids, weights, vals = [], [], []
     for segment, offset in reader.leaf_readers():
         if (fieldname, btext) not in segment:
             continue
+        if within is not None:
+            count = segment.doc_count_all()
+            if not within[offset : offset + count].any():
+                continue
         m = segment.postings(fieldname, btext)
         if isinstance(m, FilterMatcher):  # the segment's deletions: the mask does that
             m = m.child
-        i, w, v = _read_matcher(m, offset, values)
+        i, w, v = _read_matcher(m, offset, values, within, blocks)
         ids.append(i)
         weights.append(w)
         vals.extend(v)
@@ -165,47 +197,535 @@ class CappedPrefix(wq.Prefix):
         return iter(self.btexts)
 
 
-# --- Writing ---------------------------------------------------------------------------------
+# --- Writing postings in bulk -------------------------------------------------------------------
+#
+# Whoosh's writer hands every posting to its pool as a tuple, estimates its size, sorts
+# all of them at the commit and writes them one call at a time: at 1,400 postings an
+# item that was most of the cost of indexing. BulkWriter keeps the tokens of the text
+# fields as arrays (a term number, a document, a position each; analysis.token_ids),
+# sorts a field's tokens at once, and writes a block of 128 postings at a time, with
+# the statistics Whoosh's postings writer keeps worked out for all blocks together.
+# The segment it writes is Whoosh's, byte for byte (tests/test_bulk_writer.py).
+
+_BLOCK_MAGIC = WHOOSH3_HEADER_MAGIC
+# Whoosh pickles a block with protocol 2, which has no opcode for bytes: each packed
+# position is pickled as a call to codecs.encode. Protocol 5 (any protocol reads
+# back through the same pickle.loads) wrote blocks 1.9x faster, read them 2.2x
+# faster and made them half the size. With protocol 2 the segment is Whoosh's own,
+# byte for byte.
+PICKLE_PROTOCOL = 5
+_TERMINFO = W3TermInfo._struct
 
 
-class BatchedPostingPool(PostingPool):
-    """Whoosh's posting pool, writing its sorted runs `batch` postings per pickle.
+class _FieldTokens:
+    """One text field's tokens held in memory, as added: a document's (its number,
+    its tokens' term numbers and positions), or a merged term's (the term number and
+    each token's document and position). Within a term, documents ascend in the order
+    they are added."""
 
-    Past the pool's memory limit (about 1,000 items at 256 MB) it sorts what it holds
-    out to a run file and the commit merges the runs; Whoosh pickles and unpickles them
-    one posting at a time, which made every posting of a larger build cost half as much
-    again (3,000 items: 64 items/s, 82 batched, 99 with no runs). Same postings, same
-    order, so the same index."""
+    __slots__ = ("docs", "terms", "positions", "count")
 
-    batch = 2000
+    def __init__(self):
+        self.docs: list = []  # a document number, or an array of one a token
+        self.terms: list = []  # an array of term numbers, or one term number
+        self.positions: list[np.ndarray] = []
+        self.count = 0
 
-    def _write_run(self, f, items):
-        items = iter(items)
-        while batch := list(islice(items, self.batch)):
-            pickle.dump(batch, f, pickle.HIGHEST_PROTOCOL)
-        f.close()
+    def add(self, docs, terms, positions: np.ndarray) -> None:
+        self.docs.append(docs)
+        self.terms.append(terms)
+        self.positions.append(positions)
+        self.count += len(positions)
 
-    def _read_run(self, path):
-        f = self._open_run(path)
+    def sorted(self, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(term numbers, documents, positions) sorted by term (in `rank` order), then
+        document and position: a stable sort by term keeps the order they came in."""
+        if not self.positions:
+            empty = np.zeros(0, np.int32)
+            return empty, empty, empty
+        sizes = [len(p) for p in self.positions]
+        terms = np.concatenate([t if isinstance(t, np.ndarray) else np.full(n, t, np.int32)
+                                for t, n in zip(self.terms, sizes, strict=True)])  # fmt: skip
+        docs = np.concatenate([d if isinstance(d, np.ndarray) else np.full(n, d, np.int32)
+                               for d, n in zip(self.docs, sizes, strict=True)])  # fmt: skip
+        positions = np.concatenate(self.positions)
+        order = np.argsort(rank[terms].astype(np.int32), kind="stable")
+        return terms[order], docs[order], positions[order]
+
+
+class _Run:
+    """One field's tokens written out sorted (a run), memory-mapped back to merge."""
+
+    def __init__(self, folder: str, name: str, terms, docs, positions):
+        self.paths = [os.path.join(folder, f"{name}.{part}.npy") for part in "tdp"]
+        for path, array_ in zip(self.paths, (terms, docs, positions), strict=True):
+            np.save(path, array_)
+        self.terms, self.docs, self.positions = (np.load(p, mmap_mode="r") for p in self.paths)
+
+    def close(self) -> None:
+        self.terms = self.docs = self.positions = None
+        for path in self.paths:
+            with contextlib.suppress(OSError):
+                os.remove(path)
+
+
+class BulkPool:
+    """What a BulkWriter holds until the commit: the text fields' tokens (written out
+    to runs past `limit` tokens) and, for any other field (ids, keywords, dates: a
+    few terms a document), each term's postings as Whoosh's pool would have them."""
+
+    def __init__(self, numbering, folder: str | None, limit: int):
+        self.numbering = numbering
+        self.limit = limit
+        self.folder = folder
+        self._own_folder = False
+        self.tokens: dict[str, _FieldTokens] = {}
+        self.runs: dict[str, list[_Run]] = {}
+        self.other: dict[str, dict[bytes, tuple]] = {}
+        self.count = 0
+
+    def add_tokens(self, fieldname: str, docs, terms, positions) -> None:
+        """Tokens of a document (`docs` its number, `terms` an array), or of a term
+        (`terms` its number, `docs` an array)."""
+        held = self.tokens.get(fieldname)
+        if held is None:
+            held = self.tokens[fieldname] = _FieldTokens()
+        held.add(docs, terms, positions)
+        self.count += len(positions)
+
+    def add_posting(self, fieldname: str, btext: bytes, docnum: int, weight: float,
+                    vbytes: bytes) -> None:  # fmt: skip
+        terms = self.other.get(fieldname)
+        if terms is None:
+            terms = self.other[fieldname] = {}
+        entry = terms.get(btext)
+        if entry is None:
+            entry = terms[btext] = ([], [], [])
+        entry[0].append(docnum)
+        entry[1].append(weight)
+        if vbytes:
+            entry[2].append(vbytes)
+
+    def rank(self) -> np.ndarray:
+        """Each term number's place in the order of the terms' text (Whoosh writes a
+        field's terms in the order of their UTF-8 bytes, which is the order of their
+        code points)."""
+        texts = self.numbering.texts
+        rank = np.empty(len(texts), dtype=np.int64)
+        rank[np.asarray(sorted(range(len(texts)), key=texts.__getitem__), dtype=np.int64)] = (
+            np.arange(len(texts))
+        )
+        return rank
+
+    def check(self) -> None:
+        """Write the held tokens out when past the limit."""
+        if self.count >= self.limit:
+            self.spill()
+
+    def spill(self) -> None:
+        if self.folder is None:
+            self.folder = tempfile.mkdtemp(prefix="searchapp-bulk-")
+            self._own_folder = True
+        rank = self.rank()
+        for fieldname, held in self.tokens.items():
+            runs = self.runs.setdefault(fieldname, [])
+            name = f"run{len(runs)}-{len(self.runs)}-{abs(hash(fieldname))}"
+            runs.append(_Run(self.folder, name, *held.sorted(rank)))
+        self.tokens = {}
+        self.count = 0
+
+    def fieldnames(self) -> list[str]:
+        return sorted(set(self.tokens) | set(self.runs) | set(self.other))
+
+    def chunks(self, fieldname: str, rank: np.ndarray, size: int = 4_000_000):
+        """A text field's tokens sorted by term, document and position, as chunks of
+        whole terms of about `size` tokens: the runs and what is held, merged."""
+        sources = [(r.terms, r.docs, r.positions) for r in self.runs.get(fieldname, ())]
+        held = self.tokens.get(fieldname)
+        if held is not None:
+            sources.append(held.sorted(rank))
+        if len(sources) == 1 and len(sources[0][0]) <= size:
+            yield tuple(np.asarray(a) for a in sources[0])
+            return
+        # Each source's terms in order and where each term's tokens start.
+        index = []
+        for terms, _docs, _positions in sources:
+            terms = np.asarray(terms)
+            starts = np.flatnonzero(np.concatenate(([True], terms[1:] != terms[:-1])))
+            index.append((rank[terms[starts]], np.append(starts, len(terms))))
+        every = np.concatenate([r for r, _ in index])
+        tokens = np.concatenate([np.diff(s) for _, s in index])
+        per_rank = np.bincount(every, weights=tokens, minlength=len(rank))
+        cumulative = np.cumsum(per_rank)
+        bounds = [0]
+        while bounds[-1] < len(rank):
+            done = cumulative[bounds[-1] - 1] if bounds[-1] else 0
+            nxt = int(np.searchsorted(cumulative, done + size, side="right"))
+            bounds.append(min(len(rank), max(nxt, bounds[-1] + 1)))
+        for low, high in zip(bounds[:-1], bounds[1:], strict=True):
+            parts = []
+            for (ranks, starts), (terms, docs, positions) in zip(index, sources, strict=True):
+                a, b = np.searchsorted(ranks, (low, high))
+                if a < b:
+                    s, e = starts[a], starts[b]
+                    parts.append((terms[s:e], docs[s:e], positions[s:e]))
+            if not parts:
+                continue
+            terms = np.concatenate([np.asarray(p[0]) for p in parts])
+            docs = np.concatenate([np.asarray(p[1]) for p in parts])
+            positions = np.concatenate([np.asarray(p[2]) for p in parts])
+            order = np.argsort(rank[terms], kind="stable")  # run order: documents ascend
+            yield terms[order], docs[order], positions[order]
+
+    def cleanup(self) -> None:
+        for runs in self.runs.values():
+            for run in runs:
+                run.close()
+        self.runs = {}
+        self.tokens = {}
+        self.other = {}
+        if self._own_folder and self.folder:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class _TermWriter:
+    """Writes terms and their postings to a segment's postings file and term table,
+    as Whoosh 3's postings writer lays them out: blocks of at most `limit` postings,
+    each a pickled (count, last docnum, max weight, compression, shortest and longest
+    document as length bytes) then the zlib'd pickle of (docnum deltas, weights,
+    values); the term's statistics in its W3TermInfo."""
+
+    def __init__(self, fieldwriter, codec, protocol: int):
+        self.fw = fieldwriter
+        self.protocol = protocol
+        self.postfile = fieldwriter._postfile
+        self.tindex = fieldwriter._tindex
+        self.limit = codec._blocklimit
+        self.compression = codec._compression
+        if codec._inlinelimit > 1:
+            raise ValueError("BulkWriter writes no inlined postings (inlinelimit > 1)")
+
+    def field(self, fieldname: str, fieldobj) -> None:
+        self.fw.start_field(fieldname, fieldobj)
+        self.prefix = pack_ushort(self.fw._fieldid)
+
+    def term(self, btext: bytes, blocks, weight: float, df: int, minlength, maxlength: int,
+             maxweight: float, minid: int, maxid: int) -> None:  # fmt: skip
+        """`blocks`: (data tuple, count, last docnum, max weight, shortest length byte,
+        longest length byte) of each block, in order."""
+        postfile = self.postfile
+        start = postfile.tell()
+        postfile.write(_BLOCK_MAGIC)
+        comp = self.compression
+        protocol = self.protocol
+        last = len(blocks) - 1
+        for i, (data, count, last_id, block_maxweight, low, high) in enumerate(blocks):
+            databytes = zlib.compress(dumps(data, protocol), comp)
+            infobytes = dumps((count, last_id, block_maxweight, comp, low, high), protocol)
+            length = len(infobytes) + len(databytes)
+            postfile.write_int(-length if i == last else length)
+            postfile.write(infobytes)
+            postfile.write(databytes)
+        info = _TERMINFO.pack(0, weight, df, length_to_byte(minlength),
+                              length_to_byte(maxlength), maxweight, minid, maxid)  # fmt: skip
+        self.tindex.add(self.prefix + btext,
+                        info + pack_long(start) + pack_int(postfile.tell() - start))  # fmt: skip
+
+    def finish_field(self) -> None:
+        self.fw.finish_field()
+
+
+def _mini_weights(weights: list):
+    """A block's weights as Whoosh stores them: None when all are 1.0, the one value
+    when all are equal, else all of them."""
+    first = weights[0]
+    if all(w == first for w in weights):
+        return None if first == 1.0 else first
+    return tuple(weights)
+
+
+def _write_tokens(tw: _TermWriter, fieldobj, codes: np.ndarray | None, texts: list[str],
+                  terms: np.ndarray, docs: np.ndarray, positions: np.ndarray) -> None:  # fmt: skip
+    """The postings of a chunk of a text field's sorted tokens."""
+    n = len(terms)
+    if not n:
+        return
+    fmt = fieldobj.format
+    boost = float(fmt.field_boost)
+    # A posting per (term, document); its frequency is its number of tokens.
+    new = np.empty(n, dtype=bool)
+    new[0] = True
+    np.not_equal(terms[1:], terms[:-1], out=new[1:])
+    new[1:] |= docs[1:] != docs[:-1]
+    post = np.flatnonzero(new)
+    post_end = np.append(post[1:], n)
+    freq = post_end - post
+    pterm = terms[post]
+    pdoc = docs[post].astype(np.int64)
+    weights = (freq * boost).astype(np.float32).astype(np.float64)
+    lengths = codes[pdoc] if codes is not None else np.zeros(len(pdoc), dtype=np.uint8)
+    # Terms, and blocks of at most `limit` postings within each term.
+    m = len(post)
+    tnew = np.empty(m, dtype=bool)
+    tnew[0] = True
+    np.not_equal(pterm[1:], pterm[:-1], out=tnew[1:])
+    tstart = np.flatnonzero(tnew)
+    tend = np.append(tstart[1:], m)
+    within = np.arange(m) - np.repeat(tstart, tend - tstart)
+    bstart = np.flatnonzero(within % tw.limit == 0)
+    bend = np.append(bstart[1:], m)
+    deltas = np.diff(pdoc, prepend=0)
+    deltas[bstart] = pdoc[bstart]
+    b_maxw = np.maximum.reduceat(weights, bstart)
+    b_minw = np.minimum.reduceat(weights, bstart)
+    b_low = np.minimum.reduceat(lengths, bstart)
+    b_high = np.maximum.reduceat(lengths, bstart)
+    b_sum = [float(x) for x in np.add.reduceat(weights, bstart)]  # see below
+    if getattr(fmt, "packed_positions", False):
+        # As TermPositions.encode: one position is the shared bytes of _one_position
+        # (so pickle writes a repeated one once), several their packed array.
+        first = positions[post]
+        ones = _one_positions(int(first.max()) + 1 if len(first) else 0)
+        values = list(map(ones.__getitem__, first.tolist()))
+        several = np.flatnonzero(freq > 1)
+        if len(several):
+            raw = positions.astype(np.uint32).tobytes()
+            for i, a, b in zip(several.tolist(), (post[several] * 4).tolist(),
+                               (post_end[several] * 4).tolist(), strict=True):  # fmt: skip
+                values[i] = raw[a:b]
+        fixed = False
+    else:  # TermCounts: each frequency as Whoosh's Frequency packs it
+        values = freq.astype(">u4").tobytes()
+        fixed = True
+    deltas_l = deltas.tolist()
+    weights_l = weights.tolist()
+    pdoc_l = pdoc.tolist()
+    b_maxw_l, b_minw_l = b_maxw.tolist(), b_minw.tolist()
+    b_low_l, b_high_l = b_low.tolist(), b_high.tolist()
+    bstart_l, bend_l = bstart.tolist(), bend.tolist()
+    # Which blocks each term has: blocks are numbered in order, a term's are consecutive.
+    term_blocks = np.searchsorted(bstart, np.append(tstart, m)).tolist()
+    texts_of = pterm[tstart].tolist()
+    tstart_l, tend_l = tstart.tolist(), tend.tolist()
+    for t in range(len(tstart_l)):
+        blocks = []
+        weight = 0.0
+        low_min = None
+        high_max = 0
+        maxweight = 0
+        for b in range(term_blocks[t], term_blocks[t + 1]):
+            s, e = bstart_l[b], bend_l[b]
+            w = weights_l[s:e] if b_maxw_l[b] != b_minw_l[b] else None
+            mini = (tuple(w) if w is not None
+                    else (None if b_maxw_l[b] == 1.0 else b_maxw_l[b]))  # fmt: skip
+            vals = values[4 * s : 4 * e] if fixed else tuple(values[s:e])
+            low, high = b_low_l[b], b_high_l[b]
+            blocks.append(((tuple(deltas_l[s:e]), mini, vals), e - s, pdoc_l[e - 1],
+                           b_maxw_l[b], low, high))  # fmt: skip
+            # Whoosh's W3TermInfo.add_block, block by block
+            weight += b_sum[b]
+            block_min = byte_to_length(low) if low else None
+            if low_min is None:
+                low_min = block_min
+            elif block_min is not None:
+                low_min = min(low_min, block_min)
+            high_max = max(high_max, byte_to_length(high))
+            maxweight = max(maxweight, b_maxw_l[b])
+        s, e = tstart_l[t], tend_l[t]
+        tw.term(texts[texts_of[t]].encode("utf-8"), blocks, weight, e - s, low_min, high_max,
+                maxweight, pdoc_l[s], pdoc_l[e - 1])  # fmt: skip
+
+
+def _write_other(tw: _TermWriter, fieldobj, codes, terms: dict) -> None:
+    """The postings of a field kept a posting at a time (BulkPool.other)."""
+    fixed = fieldobj.format.fixed_value_size()
+    limit = tw.limit
+    for btext in sorted(terms):
+        ids, weights, values = terms[btext]
+        blocks = []
+        weight = 0.0
+        low_min = None
+        high_max = 0
+        maxweight = 0
+        for s in range(0, len(ids), limit):
+            block = ids[s : s + limit]
+            w = array("f", weights[s : s + limit])
+            vals = values[s : s + limit]
+            if fixed is None or fixed < 0:
+                vals = tuple(vals)
+            elif fixed == 0:
+                vals = None
+            else:
+                vals = b"".join(vals)
+            lengths = [c for c in map(codes.__getitem__, block) if c] if codes is not None else []
+            block_max = max(weights[s : s + limit])
+            deltas = [block[0]] + [b - a for a, b in zip(block, block[1:], strict=False)]
+            low = min(lengths) if lengths else 0
+            high = max(lengths) if lengths else 0
+            blocks.append(((tuple(deltas), _mini_weights(w), vals), len(block), block[-1],
+                           block_max, low, high))  # fmt: skip
+            weight += sum(w)
+            block_min = byte_to_length(low) if low else None
+            if low_min is None:
+                low_min = block_min
+            elif block_min is not None:
+                low_min = min(low_min, block_min)
+            high_max = max(high_max, byte_to_length(high) if high else 0)
+            maxweight = max(maxweight, block_max)
+        tw.term(btext, blocks, weight, len(ids), low_min, high_max, maxweight, ids[0], ids[-1])
+
+
+def _length_codes(pdr, fieldname: str) -> np.ndarray | None:
+    """The length byte of each document of the segment being written, for one field
+    (None for a field without lengths)."""
+    if pdr is None:
+        return None
+    column = pdr._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    if column is None:
+        return None
+    return np.fromiter(column, dtype=np.uint8, count=pdr.doc_count_all())
+
+
+class BulkWriter(SegmentWriter):
+    """Whoosh's segment writer with the postings written in bulk (see above). A text
+    field is taken in bulk when its format says how to (`bulk_values`) and its analyzer
+    makes token arrays (analysis.CachedAnalyzer); any other field a posting at a time,
+    as Whoosh does. Segments merged at the commit are read a block at a time.
+    Per-document boosts (`_boost`) and spelling fields are not taken."""
+
+    def __init__(self, ix, limit_tokens: int = 20_000_000, protocol: int = PICKLE_PROTOCOL,
+                 **kwargs):  # fmt: skip
+        from .analysis import TermNumbering
+
+        super().__init__(ix, **kwargs)
+        self.protocol = protocol
+        self.numbering = TermNumbering()
+        folder = getattr(self._tempstorage, "folder", None)
+        self.pool = BulkPool(self.numbering, folder, limit_tokens)
+        self.bulk_fields = set()
+        for name, field in self.schema.items():
+            if field.separate_spelling():
+                raise ValueError(f"BulkWriter: field {name!r} has a spelling field")
+            if (getattr(field.format, "bulk_values", None) and field.scorable
+                    and hasattr(field.analyzer, "token_ids") and not field.vector):  # fmt: skip
+                self.bulk_fields.add(name)
+
+    def add_document(self, **fields):
+        self._check_state()
+        if any(name == "_boost" or (name.startswith("_") and name.endswith("_boost"))
+               for name in fields):  # fmt: skip
+            raise ValueError("BulkWriter takes no per-document boosts")
+        perdocwriter = self.perdocwriter
+        schema = self.schema
+        docnum = self.docnum
+        pool = self.pool
+        bulk = self.bulk_fields
+        numbering = self.numbering
+        fieldnames = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema, fieldnames)
+        perdocwriter.start_doc(docnum)
+        for fieldname in fieldnames:
+            value = fields.get(fieldname)
+            if value is None:
+                continue
+            field = schema[fieldname]
+            length = 0
+            if fieldname in bulk:
+                if not isinstance(value, str):
+                    raise TypeError(f"field {fieldname!r} takes text, not {type(value).__name__}")
+                terms, positions = field.analyzer.token_ids(value, numbering)
+                if len(terms):
+                    pool.add_tokens(fieldname, docnum, terms, positions)
+                length = len(terms)
+            elif field.indexed:
+                scorable = field.scorable
+                for tbytes, freq, weight, vbytes in field.index(value):
+                    if scorable:
+                        length += freq
+                    pool.add_posting(fieldname, tbytes, docnum, weight, vbytes)
+            if field.vector:
+                vitems = field.vector.word_values(value, field.analyzer, mode="index")
+                vitems = sorted((text, weight, vbytes) for text, _, weight, vbytes in vitems)
+                perdocwriter.add_vector_items(fieldname, field, vitems)
+            customval = fields.get(f"_stored_{fieldname}", value)
+            perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
+            column = field.column_type
+            if column and customval is not None:
+                perdocwriter.add_column_value(fieldname, column, field.to_column_value(customval))
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+        pool.check()
+
+    def add_postings_to_pool(self, reader, startdoc, docmap):
+        """A merged segment's postings (deleted documents left out, the others
+        renumbered), read a term and a block at a time."""
+        schema = self.schema
+        pool = self.pool
+        newdoc = np.arange(reader.doc_count_all(), dtype=np.int64) + startdoc
+        if docmap is not None:
+            newdoc[:] = -1
+            for old, new in docmap.items():
+                newdoc[old] = new
+        for fieldname, btext in reader.all_terms():
+            if fieldname not in schema:
+                continue
+            m = reader.postings(fieldname, btext)
+            if isinstance(m, FilterMatcher):
+                m = m.child
+            bulk = fieldname in self.bulk_fields
+            ids, weights, values = _read_matcher(m, 0, True)
+            mapped = newdoc[ids]
+            keep = mapped >= 0
+            if not keep.any():
+                continue
+            keep_l = keep.tolist()
+            if bulk:
+                kept = [v for v, k in zip(values, keep_l, strict=True) if k]
+                self._merge_tokens(fieldname, btext, schema[fieldname], mapped[keep],
+                                   weights[keep], kept)
+            else:
+                kept = [v for v, k in zip(values, keep_l, strict=True) if k]
+                for d, w, v in zip(mapped[keep].tolist(), weights[keep].tolist(), kept,
+                                   strict=True):  # fmt: skip
+                    pool.add_posting(fieldname, btext, d, w, v or b"")
+        pool.check()
+
+    def _merge_tokens(self, fieldname, btext, fieldobj, docs, weights, values) -> None:
+        """A merged term's postings as tokens: its positions, or for a field without
+        them, as many tokens as its frequency."""
+        term = self.numbering.ids((btext.decode("utf-8"),))[0]
+        if getattr(fieldobj.format, "packed_positions", False):
+            counts = np.fromiter(map(len, values), dtype=np.int64, count=len(values)) // 4
+            positions = np.frombuffer(b"".join(values), dtype=np.uint32).astype(np.int32)
+        else:
+            counts = np.rint(weights / float(fieldobj.format.field_boost)).astype(np.int64)
+            positions = np.zeros(int(counts.sum()), dtype=np.int32)
+        self.pool.add_tokens(fieldname, np.repeat(docs.astype(np.int32), counts), term,
+                             positions)  # fmt: skip
+
+    def _flush_segment(self):
+        self.perdocwriter.close()
+        pdr = self.per_document_reader() if self.codec.length_stats else None
         try:
-            while True:
-                try:
-                    batch = pickle.load(f)
-                except EOFError:
-                    return
-                yield from batch
+            tw = _TermWriter(self.fieldwriter, self.codec, self.protocol)
+            pool = self.pool
+            rank = pool.rank()
+            texts = self.numbering.texts
+            for fieldname in pool.fieldnames():
+                fieldobj = self.schema[fieldname]
+                codes = _length_codes(pdr, fieldname)
+                tw.field(fieldname, fieldobj)
+                if fieldname in self.bulk_fields:
+                    for chunk in pool.chunks(fieldname, rank):
+                        _write_tokens(tw, fieldobj, codes, texts, *chunk)
+                else:
+                    _write_other(tw, fieldobj, codes, pool.other.get(fieldname, {}))
+                tw.finish_field()
+            self.fieldwriter.close()
         finally:
-            f.close()
-            self._remove_run(path)
-
-
-def use_batched_pool(writer, limitmb: float, batch: int):
-    """`writer` (ix.writer()) with its posting pool replaced by a BatchedPostingPool:
-    Whoosh's writer ignores its `poolclass` argument."""
-    pool = writer.pool
-    writer.pool = BatchedPostingPool(pool.tempstore, pool.segment, limitmb=limitmb)
-    writer.pool.batch = batch
-    return writer
+            if pdr is not None:
+                pdr.close()
 
 
 # --- Posting formats ---------------------------------------------------------------------------
@@ -219,6 +739,7 @@ class TermPositions(Positions):
     (execute.py) instead of unpickling them a document at a time."""
 
     packed_positions = True
+    bulk_values = "positions"  # BulkWriter writes these from token arrays
 
     def word_values(self, value, analyzer, **kwargs):
         term_positions = getattr(analyzer, "term_positions", None)
@@ -249,9 +770,22 @@ def _one_position(pos: int) -> bytes:
     return array("I", (pos,)).tobytes()
 
 
+_ONE_POSITIONS: list[bytes] = []
+
+
+def _one_positions(count: int) -> list[bytes]:
+    """The encoded single positions 0 .. count-1, one shared object each (a pickle
+    writes a repeated object once)."""
+    while len(_ONE_POSITIONS) < count:
+        _ONE_POSITIONS.append(_one_position(len(_ONE_POSITIONS)))
+    return _ONE_POSITIONS
+
+
 class TermCounts(Frequency):
     """Whoosh's Frequency format, the same bytes, counted by CachedAnalyzer's
     term_counts a distinct word at a time."""
+
+    bulk_values = "counts"  # BulkWriter writes these from token arrays
 
     def word_values(self, value, analyzer, **kwargs):
         term_counts = getattr(analyzer, "term_counts", None)

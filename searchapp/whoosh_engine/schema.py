@@ -21,7 +21,7 @@ from ..people.records import attendee_terms, party_terms, stance_terms
 from .analysis import CompoundAnalyzer, DanishAnalyzer, ExactAnalyzer
 from .internals import TermCounts, TermPositions
 
-SCHEMA_VERSION = 8  # 2: compound parts out of title/text, into title_compound/compound
+SCHEMA_VERSION = 9  # 2: compound parts out of title/text, into title_compound/compound
 # 3: analyzers cached per word, faster formats, text and sections no longer stored
 # 4: positions stored as packed uint32 arrays (TermPositions)
 # 5: every case number of an item in case_digits, by CaseNumber.digits; a case number
@@ -31,6 +31,7 @@ SCHEMA_VERSION = 8  # 2: compound parts out of title/text, into title_compound/c
 #    history, economy, other beside the five before), filled from AgendaItem.sections
 # 8: stance (the party, position and person filters), attendee (the person pages) and
 #    party_seen (a member's party from other meetings), from searchapp.people
+# 9: postings written in bulk (internals.BulkWriter), blocks pickled with protocol 5
 
 TITLE_BOOST = 3.0
 

@@ -1,0 +1,179 @@
+"""The bulk writer (internals.BulkWriter) writes the segment Whoosh's own writer writes.
+
+Same documents, same schema, one written by Whoosh's SegmentWriter and one by the
+BulkWriter: with pickle protocol 2 (Whoosh's) every file of the segment is the same,
+byte for byte; with the protocol the engine writes (5), every block of every posting
+list says the same (its header and its docnums, weights and values) and every term's
+statistics are the same. Also when the held tokens are written out to runs, when
+segments with deleted documents are merged, and for the real corpus minutes.
+"""
+
+import random
+from pathlib import Path
+
+import pytest
+from conftest import index_contents
+from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+
+from searchapp.ingest import ingest_file
+from searchapp.models import AgendaItem
+from searchapp.whoosh_engine.internals import BulkWriter
+from searchapp.whoosh_engine.schema import build_schema, item_to_document
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+WORDS = (
+    "kommunen kommunerne budget budgettet ældrereformen reformen sundhedsaftalen "
+    "sosu-uddannelserne SAG-2025-01103 21-014420K 12/27845 2025 3,5 9.800 og i at "
+    "til for af det en den er som på med ikke beslutning godkendt drøftet tog busser "
+    "ældre plejehjem skole skolerne børn unge klima vand Køge Greve Sønderbylund "
+    "fysioterapi praksisplanudvalget danskuddannelsesområdet æøå ÆØÅ é ü x 7"
+).split()
+
+
+def generated_items(count: int, seed: int = 5) -> list[AgendaItem]:
+    """Items of random text from WORDS (Zipf-like: the first words in most items),
+    so that common terms fill several blocks and rare ones one; a few are empty."""
+    rng = random.Random(seed)
+    weights = [1 / (i + 1) for i in range(len(WORDS))]
+
+    def text(n: int) -> str:
+        return " ".join(rng.choices(WORDS, weights, k=n))
+
+    items = []
+    for i in range(count):
+        items.append(AgendaItem(
+            id=f"gen-{i}", committee=rng.choice(["KKR Hovedstaden", "Byråd", "Ældreråd"]),
+            meeting_date=f"20{rng.randint(10, 25)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+            number=str(i % 17), title=text(rng.randint(0, 8)),
+            text=text(rng.choice([0, 5, 40, 300])), decision=text(rng.randint(0, 6)),
+            presentation=text(rng.randint(0, 30)), status="approved",
+            case_number=rng.choice(["", "SAG-2025-01103", f"21-0{i:05d}K"]),
+        ))  # fmt: skip
+    return items
+
+
+def write(path: Path, batches: list[list[AgendaItem]], bulk: bool, deletes=(), **kwargs):
+    """An index of `batches`, each committed by its own writer (Whoosh's or the bulk
+    one); `deletes` (batch number, item id) deleted by that batch's writer before it
+    adds; the last batch's writer merges every segment (optimize)."""
+    path.mkdir()
+    ix = whoosh_index.create_in(str(path), build_schema())
+    for n, batch in enumerate(batches):
+        writer = BulkWriter(ix, **kwargs) if bulk else ix.writer()
+        for when, item_id in deletes:
+            if when == n:
+                writer.delete_by_term("id", item_id)
+        for item in batch:
+            writer.add_document(**item_to_document(item, "sha"))
+        writer.commit(optimize=n == len(batches) - 1 and len(batches) > 1)
+    return FileStorage(str(path)).open_index()
+
+
+def segment_files(ix) -> dict[str, bytes]:
+    """Every file inside the index's one compound segment, by extension."""
+    (segment,) = ix._segments()
+    files = segment.open_compound_file(ix.storage)
+    out = {}
+    for name in files.list():
+        f = files.open_file(name)
+        out[name.replace(segment.segid, "")] = f.read()
+        f.close()
+    return out
+
+
+def blocks(ix) -> dict:
+    """Every term's statistics and every block of its postings, decoded."""
+    out = {}
+    with ix.reader() as reader:
+        for fieldname, btext in reader.all_terms():
+            info = reader.term_info(fieldname, btext)
+            m = reader.postings(fieldname, btext)
+            found = []
+            while m.is_active():
+                m._read_data()
+                found.append(((m._blocklength, m._maxid, m._maxweight, m._minlength,
+                               m._maxlength), m._data))  # fmt: skip
+                m._next_block()
+            stats = (info._weight, info._df, info._minlength, info._maxlength,
+                     info._maxweight, info._minid, info._maxid)  # fmt: skip
+            out[(fieldname, btext)] = (stats, found)
+    return out
+
+
+@pytest.fixture(scope="module")
+def many() -> list[AgendaItem]:
+    return generated_items(400)
+
+
+def test_with_whooshs_pickle_protocol_the_segment_is_whooshs_byte_for_byte(tmp_path, many):
+    whoosh = write(tmp_path / "whoosh", [many], bulk=False)
+    bulk = write(tmp_path / "bulk", [many], bulk=True, protocol=2)
+    theirs, ours = segment_files(whoosh), segment_files(bulk)
+    assert sorted(theirs) == sorted(ours)
+    assert [name for name in theirs if theirs[name] != ours[name]] == []
+
+
+def test_blocks_say_the_same_with_the_engines_protocol(tmp_path, many):
+    whoosh = write(tmp_path / "whoosh", [many], bulk=False)
+    bulk = write(tmp_path / "bulk", [many], bulk=True)
+    theirs, ours = blocks(whoosh), blocks(bulk)
+    assert theirs.keys() == ours.keys()
+    assert any(len(found) > 2 for _, found in theirs.values())  # several blocks a term
+    assert [key for key in theirs if theirs[key] != ours[key]] == []
+    assert index_contents(whoosh) == index_contents(bulk)
+
+
+def test_tokens_written_out_to_runs_make_the_same_segment(tmp_path, many, monkeypatch):
+    import searchapp.whoosh_engine.internals as internals
+
+    runs = []
+    real_run = internals._Run
+
+    def counted(*args):
+        runs.append(args[1])
+        return real_run(*args)
+
+    monkeypatch.setattr(internals, "_Run", counted)
+    held = write(tmp_path / "held", [many], bulk=True)
+    assert runs == []
+    spilled = write(tmp_path / "spilled", [many], bulk=True, limit_tokens=3000)
+    assert len(runs) > 10
+    assert blocks(held) == blocks(spilled)
+    assert list((tmp_path / "spilled").glob("**/*.npy")) == []  # the runs are removed
+
+
+def test_merging_segments_with_deleted_documents(tmp_path, many):
+    batches = [many[:150], many[150:260], many[260:]]
+    deletes = [(1, "gen-3"), (1, "gen-77"), (2, "gen-151"), (2, "gen-200")]
+    whoosh = write(tmp_path / "whoosh", batches, bulk=False, deletes=deletes)
+    bulk = write(tmp_path / "bulk", batches, bulk=True, deletes=deletes)
+    assert len(whoosh._segments()) == len(bulk._segments()) == 1
+    assert whoosh.doc_count() == bulk.doc_count() == 400 - 4
+    assert blocks(whoosh) == blocks(bulk)
+    assert index_contents(whoosh) == index_contents(bulk)
+
+
+def test_the_corpus_minutes(tmp_path):
+    files = sorted(CORPUS.glob("**/*.pdf"))
+    if not files:
+        pytest.skip(f"the corpus minutes are not in {CORPUS}")
+    items = [item for f in files for item in ingest_file(f)]
+    whoosh = write(tmp_path / "whoosh", [items], bulk=False)
+    bulk = write(tmp_path / "bulk", [items], bulk=True, protocol=2)
+    assert segment_files(whoosh) == segment_files(bulk)
+
+
+def test_what_the_bulk_writer_does_not_take(tmp_path, many):
+    ix = write(tmp_path / "ix", [many[:2]], bulk=True)
+    writer = BulkWriter(ix)
+    try:
+        with pytest.raises(ValueError, match="boost"):
+            writer.add_document(**item_to_document(many[3], "sha"), _boost=2.0)
+        doc = item_to_document(many[4], "sha")
+        doc["text"] = ["a", "list"]
+        with pytest.raises(TypeError, match="text"):
+            writer.add_document(**doc)
+    finally:
+        writer.cancel()

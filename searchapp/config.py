@@ -78,6 +78,8 @@ class Config:
     connection_limit: int = 1000  # open connections waitress keeps
     request_timeout: int = 10  # seconds a client may take to send its request
     trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For counts
+    workers: int | None = None  # `searchapp serve` processes (None: one per core)
+    cache_mb: int = 256  # decoded postings a server process keeps (the engine's cache)
     # [limits]: requests per client address, in Flask-Limiter's notation; "" for none.
     rate_limit_api: str = "10 per second; 300 per minute"
     rate_limit_pages: str = "10 per second; 300 per minute"
@@ -99,6 +101,8 @@ _SCHEMA: dict[str, dict[str, tuple[type, object]]] = {
         "connection_limit": (int, 1000),
         "request_timeout": (int, 10),
         "trusted_proxies": (int, 0),
+        "workers": (int, None),
+        "cache_mb": (int, 256),
     },
     "reindex": {"workers": (int, None), "time_limit": (int, 120), "memory_limit": (int, 1024)},
     "limits": {
@@ -135,6 +139,8 @@ _MINIMUM = {
     "limits.search_seconds": 1,
     "server.request_timeout": 1,
     "server.trusted_proxies": 0,
+    "server.workers": 1,
+    "server.cache_mb": 0,
     "reindex.workers": 1,
     "reindex.time_limit": 1,
     "reindex.memory_limit": 64,  # a worker needs about 60 MB before it reads anything
@@ -275,6 +281,8 @@ def config_from_dict(raw: dict, base: Path, file: Path | None = None) -> Config:
         connection_limit=get("server", "connection_limit"),
         request_timeout=get("server", "request_timeout"),
         trusted_proxies=get("server", "trusted_proxies"),
+        workers=get("server", "workers"),
+        cache_mb=get("server", "cache_mb"),
         rate_limit_api=get("limits", "api").strip(),
         rate_limit_pages=get("limits", "pages").strip(),
         search_seconds=get("limits", "search_seconds"),

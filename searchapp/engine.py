@@ -157,7 +157,8 @@ class SearchEngine(Protocol):
     def stats(self) -> dict:
         """What this process's searches did: how many, and how many fell back (a query
         the syntax or the engine could not take, searched as its plain words; a typed
-        date that found nothing, searched as words)."""
+        date that found nothing, searched as words); and what the engine keeps for them
+        (the Whoosh engine: its posting cache, "posting_cache")."""
 
     def close(self) -> None: ...
 
@@ -231,12 +232,16 @@ class IndexStore(Protocol):
         """What a generation holds: items, meetings, committees, dates, size on disk."""
 
 
-def open_engine(index_path: Path | str, sources: Iterable[Path | str] = ()) -> SearchEngine:
+def open_engine(index_path: Path | str, sources: Iterable[Path | str] = (),
+                cache_mb: float | None = None) -> SearchEngine:  # fmt: skip
     """The configured engine over the index at `index_path`; `sources` are the source
-    folders, for links to the files (config.sources)."""
+    folders, for links to the files (config.sources); `cache_mb` what it may keep in
+    memory to answer faster (config server.cache_mb; None: its default)."""
     from .whoosh_engine import WhooshEngine
 
-    return WhooshEngine(index_path, sources)
+    if cache_mb is None:
+        return WhooshEngine(index_path, sources)
+    return WhooshEngine(index_path, sources, cache_mb=cache_mb)
 
 
 def open_store(index_path: Path | str) -> IndexStore:

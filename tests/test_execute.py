@@ -19,10 +19,12 @@ from hypothesis import strategies as st
 from test_query_tree import SYNTAX
 from whoosh import query as wq
 
+import searchapp.whoosh_engine.postings as postings_module
 from searchapp.index import build_index
 from searchapp.query import parse_query
 from searchapp.whoosh_engine.compile import to_whoosh
 from searchapp.whoosh_engine.execute import DocStats, run_query
+from searchapp.whoosh_engine.postings import PostingCache
 from searchapp.whoosh_engine.schema import item_to_document
 from searchapp.whoosh_engine.search import top
 from searchapp.whoosh_engine.store import open_readonly
@@ -52,15 +54,15 @@ def _dense(scores: dict[int, float]) -> np.ndarray:
     return out
 
 
-def _ours(searcher, q, stats) -> dict[int, float]:
-    hits = run_query(searcher, q, stats)
+def _ours(searcher, q, stats, cache=None) -> dict[int, float]:
+    hits = run_query(searcher, q, stats, cache=cache)
     return {int(d): float(hits.scores[d]) for d in np.flatnonzero(hits.mask)}
 
 
-def _assert_same(searcher, stats, text: str):
+def _assert_same(searcher, stats, text: str, cache=None):
     q = to_whoosh(parse_query(text, ["KKR Hovedstaden", "KKR Sjælland"]), searcher.schema).query
     expected = _whoosh(searcher, q)
-    got = _ours(searcher, q, stats)
+    got = _ours(searcher, q, stats, cache)
     assert set(got) == set(expected), f"{text!r} -> {q}"
     for doc, score in expected.items():
         assert got[doc] == pytest.approx(score, rel=1e-6, abs=1e-9), f"{text!r} doc {doc}"
@@ -147,6 +149,20 @@ def test_several_segments_and_deletions(split_index):
         texts = [i.text for i in items]
         for text in _queries(texts, 150, seed=1) + ["kommunerne", "sundhedsreformen"]:
             _assert_same(searcher, stats, text)
+
+
+def test_with_the_posting_cache_cold_and_warm(split_index, monkeypatch):
+    """Every term kept decoded (and read again from the cache), or none kept (a budget
+    of nothing) but blocks skipped: the same documents and scores."""
+    monkeypatch.setattr(postings_module, "MIN_CACHED", 1)
+    ix, items = split_index
+    texts = [i.text for i in items]
+    with ix.searcher() as searcher:
+        stats = DocStats(searcher.reader())
+        for cache in (PostingCache(64), PostingCache(0)):
+            for text in _queries(texts, 80, seed=4) * 2:
+                _assert_same(searcher, stats, text, cache)
+        assert cache.stats()["terms"] == 0
 
 
 def test_fixture_index(index_root, items):

@@ -82,7 +82,8 @@ def create_app(config: Config | dict | None = None) -> Flask:
     app.config.update(flask_settings)
     app.json.sort_keys = False  # keys in the documented order
     app.json.ensure_ascii = False
-    app.extensions[EXTENSION] = open_engine(settings.index_path, settings.sources)
+    app.extensions[EXTENSION] = open_engine(settings.index_path, settings.sources,
+                                            cache_mb=settings.cache_mb)  # fmt: skip
 
     errors.init_app(app)
     app.after_request(_security_headers)

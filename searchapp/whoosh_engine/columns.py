@@ -15,7 +15,8 @@ from datetime import datetime
 import numpy as np
 from whoosh.index import Index
 
-from .execute import DocStats, postings
+from .execute import DocStats
+from .internals import posting_arrays
 
 __all__ = ["Columns", "FacetColumn", "StanceColumn", "columns_of"]
 
@@ -58,7 +59,7 @@ class StanceColumn:
             if not party or party == "*" or party.startswith("@") or position == "*":
                 continue
             mask = np.zeros(size, dtype=bool)
-            mask[postings(reader, "stance", btext).ids] = True
+            mask[posting_arrays(reader, "stance", btext)[0]] = True
             self.masks[(party, position)] = mask
 
     @property

@@ -19,6 +19,7 @@ from .columns import columns_of
 from .compile import to_whoosh
 from .execute import run_query
 from .limits import cap_prefixes
+from .postings import DEFAULT_BUDGET_MB, PostingCache
 from .search import Fallbacks, Timer, match, ordered, select
 from .snippets import TermMarker, highlight_terms, snippet
 from .store import IndexHandle, thread_searcher
@@ -46,13 +47,16 @@ def _field(obj, name: str) -> str:
 class WhooshEngine:
     """The index at `root` and the source folders its items came from (for the links
     to the PDFs), kept for a process's lifetime: every call serves the generation in
-    use, and a reindex is picked up without a restart (store.IndexHandle)."""
+    use, and a reindex is picked up without a restart (store.IndexHandle). The posting
+    lists of frequent terms are kept decoded, within `cache_mb` (postings.py)."""
 
-    def __init__(self, root: Path | str, sources: Iterable[Path | str] = ()):
+    def __init__(self, root: Path | str, sources: Iterable[Path | str] = (),
+                 cache_mb: float = DEFAULT_BUDGET_MB):  # fmt: skip
         self.handle = IndexHandle(Path(root))
         self.root = self.handle.root
         self.links = Links(sources)
         self.fallbacks = Fallbacks()
+        self.cache = PostingCache(cache_mb)
 
     @property
     def generation(self) -> str:
@@ -68,7 +72,7 @@ class WhooshEngine:
         self.handle.close()
 
     def stats(self) -> dict:
-        return self.fallbacks.to_dict()
+        return {**self.fallbacks.to_dict(), "posting_cache": self.cache.stats()}
 
     # --- Searching
 
@@ -81,7 +85,8 @@ class WhooshEngine:
             with timer.stage("columns"):
                 columns = columns_of(index, searcher)
             with timer.stage("match"):
-                plan, compiled, hits = match(searcher, request, columns, self.fallbacks, budget)
+                plan, compiled, hits = match(searcher, request, columns, self.fallbacks, budget,
+                                             self.cache)  # fmt: skip
             with timer.stage("facets"):
                 kept, counts = select(hits.mask, request, columns, facets)
                 total = int(kept.sum())
@@ -124,7 +129,7 @@ class WhooshEngine:
         index = self.handle.index
         with index.searcher() as searcher:  # its own: the generator may outlive a request
             columns = columns_of(index, searcher)
-            plan, _, hits = match(searcher, request, columns, self.fallbacks)
+            plan, _, hits = match(searcher, request, columns, self.fallbacks, cache=self.cache)
             kept, _ = select(hits.mask, request, columns, facets=False)
             for docnum, _score in ordered(plan, hits, kept, columns, None):
                 yield self.links.csv_row(item_of(searcher.stored_fields(docnum)))
@@ -157,7 +162,7 @@ class WhooshEngine:
         index = self.handle.index
         with thread_searcher(index) as searcher:
             columns = columns_of(index, searcher)
-            docs = np.flatnonzero(run_query(searcher, q, columns.stats).mask)
+            docs = np.flatnonzero(run_query(searcher, q, columns.stats, cache=self.cache).mask)
             ranks = columns.ranks(newest_first)
             docs = docs[np.argsort(ranks[docs], kind="stable")].tolist()
             return [ItemSummary.of(item_of(searcher.stored_fields(d)), self.links) for d in docs]

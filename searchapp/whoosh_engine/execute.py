@@ -2,12 +2,18 @@
 
 Whoosh's matchers walk the postings one document at a time in Python; collecting every
 match for the facet counts and then scoring the page cost most of a search at 10,000
-items (bench/results/). Here each leaf of the query reads its whole posting list,
-block by block, into numpy arrays; And, Or, Not and AndNot combine them as arrays, and
-the leaves are scored with the formula Whoosh's BM25F scorer uses, so that the scores,
-and with them the order of the results, are Whoosh's own (tests/test_execute.py
-compares them). A node this module does not know is run by Whoosh's own matcher:
-every query works, the unusual ones only slower.
+items (bench/results/). Here each leaf of the query reads its posting list, block by
+block, into numpy arrays (postings.py); And, Or, Not and AndNot combine them as
+arrays, and the leaves are scored with the formula Whoosh's BM25F scorer uses, so that
+the scores, and with them the order of the results, are Whoosh's own
+(tests/test_execute.py compares them). Prefixes are their terms; a phrase is checked
+for all its candidate documents at once. A node this module does not know is run by
+Whoosh's own matcher: every query works, the unusual ones only slower.
+
+An AND runs its rarest part first; the parts after it, and whatever it excludes, read
+only the blocks of their posting lists that can hold a document still in the running,
+as does each word of a phrase after the rarest. Frequent terms come decoded from the
+engine's PostingCache.
 
 The posting blocks and field-length columns are read through internals.py.
 """
@@ -22,7 +28,8 @@ from whoosh import query as wq
 from whoosh.query.qcore import QueryError
 from whoosh.scoring import BM25F
 
-from .internals import CappedPrefix, bm25_b, field_lengths, posting_arrays
+from .internals import CappedPrefix, bm25_b, field_lengths
+from .postings import PostingCache, TermArrays, generation_token, read_term
 
 __all__ = ["DocStats", "Hits", "run_query"]
 
@@ -43,6 +50,7 @@ class DocStats:
 
     def __init__(self, reader):
         self.size = reader.doc_count_all()
+        self.token = generation_token()  # what the posting cache knows this one by
         self.live = np.zeros(self.size, dtype=bool)
         self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
         self._lengths: dict[str, np.ndarray] = {}
@@ -62,35 +70,35 @@ class DocStats:
         return Hits(np.zeros(self.size, dtype=bool), np.zeros(self.size))
 
 
-# --- Posting lists ---------------------------------------------------------------------
-
-
-@dataclass
-class _Postings:
-    ids: np.ndarray  # int64 docnums, ascending
-    weights: np.ndarray  # float64
-    values: list | None  # encoded positions, when asked for
-
-
-def postings(reader, fieldname: str, btext: bytes, values: bool = False) -> _Postings:
-    """One term's postings over every segment, deleted documents included (the live
-    mask removes them)."""
-    return _Postings(*posting_arrays(reader, fieldname, btext, values))
-
-
 # --- Evaluation ----------------------------------------------------------------------------
+
+
+# Whoosh's Or runs as an array instead of a tree of unions for this many parts, or more
+# than two in an index of at most this many documents (compound.Or._matcher).
+_TOO_MANY_CLAUSES = wq.Or.TOO_MANY_CLAUSES
+_SMALL_INDEX = 5000
+
+
+def _is_null(q) -> bool:
+    return q is wq.NullQuery or isinstance(q, type(wq.NullQuery))
 
 
 class QueryRun:
     """One query run over one searcher: leaves to arrays, arrays combined. `budget`
-    (engine.Budget) is told at each leaf, so a search can be stopped between them."""
+    (engine.Budget) is told at each leaf, so a search can be stopped between them;
+    `cache` keeps the frequent terms decoded.
 
-    def __init__(self, searcher, stats: DocStats, budget=None):
+    `within` (a bool mask by docnum, or None for all) is what a caller will keep of a
+    node's result: a node may leave out documents outside it (and a leaf then reads
+    only the blocks that can hold one of them)."""
+
+    def __init__(self, searcher, stats: DocStats, budget=None, cache: PostingCache | None = None):
         self.searcher = searcher
         self.reader = searcher.reader()
         self.schema = searcher.schema
         self.gen = stats
         self.budget = budget
+        self.cache = cache
         weighting = searcher.weighting
         self.bm25 = weighting if type(weighting) is BM25F else None
 
@@ -106,51 +114,80 @@ class QueryRun:
         except ValueError:
             return None
 
-    def term_scores(self, fieldname: str, btext: bytes, p: _Postings) -> np.ndarray:
-        """The scores Whoosh's weighting gives the term in each posting of `p`."""
+    def term_scores(self, fieldname: str, btext: bytes, ids: np.ndarray,
+                    weights: np.ndarray) -> np.ndarray:  # fmt: skip
+        """The scores Whoosh's weighting gives the term in each of its postings."""
         field = self.schema[fieldname]
         if not field.scorable:
-            return p.weights  # WeightScorer
+            return weights  # WeightScorer
         bm25 = self.bm25
         b = bm25_b(bm25, fieldname)
         k1 = bm25.K1
         idf = self.searcher.idf(fieldname, btext)
         avgfl = self.searcher.avg_field_length(fieldname) or 1
-        fl = self.gen.lengths(self.reader, fieldname)[p.ids]
-        w = p.weights
-        return idf * ((w * (k1 + 1)) / (w + k1 * ((1 - b) + b * fl / avgfl)))
+        fl = self.gen.lengths(self.reader, fieldname)[ids]
+        return idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * fl / avgfl)))
 
-    def term(self, q: wq.Term) -> Hits:
+    def read(self, fieldname: str, btext: bytes, within=None, positions=False) -> TermArrays:
+        return read_term(self.reader, fieldname, btext, self.term_scores, positions=positions,
+                         within=within, cache=self.cache, token=self.gen.token)  # fmt: skip
+
+    def _known(self, fieldname: str, text) -> bytes | None:
+        btext = self._btext(fieldname, text)
+        if btext is None or (fieldname, btext) not in self.reader:
+            return None
+        return btext
+
+    def _add_term(self, hits: Hits, q: wq.Term, within) -> None:
+        """The term's documents into `hits` (its score added, times its boost)."""
+        btext = self._known(q.fieldname, q.text)
+        if btext is None:
+            return
+        a = self.read(q.fieldname, btext, within)
+        hits.mask[a.ids] = True
+        hits.scores[a.ids] += a.scores * q.boost if q.boost != 1.0 else a.scores
+
+    def term(self, q: wq.Term, within=None) -> Hits:
         hits = self.gen.empty()
-        btext = self._btext(q.fieldname, q.text)
-        if btext is None or (q.fieldname, btext) not in self.reader:
-            return hits
-        p = postings(self.reader, q.fieldname, btext)
-        hits.mask[p.ids] = True
-        hits.scores[p.ids] = self.term_scores(q.fieldname, btext, p) * q.boost
+        self._add_term(hits, q, within)
+        return self._live(hits)
+
+    def _live(self, hits: Hits) -> Hits:
         hits.mask &= self.gen.live
         hits.scores[~hits.mask] = 0.0
         return hits
 
-    def prefix(self, q: CappedPrefix) -> Hits:
-        """A prefix of known terms (internals.CappedPrefix, made by limits.py), scored
-        as Whoosh scores a Prefix: one term as that term; several match with a constant
-        score of 1 (its constant-score Or, which ignores the boost)."""
-        btexts = [b for b in q.btexts if b]  # read from this very reader: they exist
+    def prefix_terms(self, q: wq.Prefix) -> list[bytes]:
+        """The terms the prefix stands for: a CappedPrefix's own (limits.py: at most
+        its most frequent), else every term of the field that starts with it."""
+        if isinstance(q, CappedPrefix):
+            return [b for b in q.btexts if b]  # read from this very reader: they exist
+        return [b for b in self.reader.expand_prefix(q.fieldname, q.text) if b]
+
+    def prefix(self, q: wq.Prefix, within=None) -> Hits:
+        """Whoosh's Prefix, scored as Whoosh scores it: one term alone is a plain Term
+        (without the prefix's boost); several are an Or asked for no weighting, which
+        Whoosh runs as a tree of unions of BM25-scored terms times the boost (two
+        terms, or an index of more than 5,000 documents) or else as an array marking
+        each document 1 (compound.Or._matcher and ArrayUnionMatcher)."""
+        if q.fieldname not in self.schema:
+            return self.gen.empty()
+        btexts = self.prefix_terms(q)
+        if not btexts:
+            return self.gen.empty()
         if len(btexts) == 1:
-            return self.term(wq.Term(q.fieldname, btexts[0], boost=q.boost))
-        hits = self.gen.empty()
-        for n, btext in enumerate(btexts, 1):
-            if self.budget is not None and n % 64 == 0:
-                self.budget.checkpoint("leaf")
-            hits.mask[postings(self.reader, q.fieldname, btext).ids] = True
-        hits.mask &= self.gen.live
-        hits.scores[hits.mask] = 1.0
+            return self.term(wq.Term(q.fieldname, btexts[0]), within)
+        terms = [wq.Term(q.fieldname, b) for b in btexts]
+        if len(terms) < _TOO_MANY_CLAUSES and (len(terms) == 2 or self.gen.size > _SMALL_INDEX):
+            return self.any_of(terms, q.boost, within)
+        hits = self.any_of(terms, 1.0, within)
+        hits.scores = hits.mask.astype(np.float64)
         return hits
 
-    def phrase(self, q: wq.Phrase) -> Hits:
+    def phrase(self, q: wq.Phrase, within=None) -> Hits:
         """Whoosh's Phrase: the words in order, each 1..slop positions after the last;
-        scored as the sum of its words' scores (SpanNear2 over an intersection)."""
+        scored as the sum of its words' scores (SpanNear2 over an intersection). The
+        rarest word is read first; each next one only where the ones before were."""
         field = self.schema[q.fieldname] if q.fieldname in self.schema else None
         if field is None:
             return self.gen.empty()
@@ -158,46 +195,46 @@ class QueryRun:
             raise QueryError(f"Phrase search: {q.fieldname!r} field has no positions")
         if not getattr(field.format, "packed_positions", False):
             return self.by_matcher(q)  # positions pickled a posting at a time: Whoosh's way
-        btexts = [self._btext(q.fieldname, w) for w in q.words]
-        if any(b is None or (q.fieldname, b) not in self.reader for b in btexts):
+        btexts = [self._known(q.fieldname, w) for w in q.words]
+        if any(b is None for b in btexts):
             return self.gen.empty()
-        distinct = {b: postings(self.reader, q.fieldname, b, values=True) for b in btexts}
-        candidates = None
-        for p in distinct.values():  # a term's docnums are unique and ascending
-            candidates = (p.ids if candidates is None
-                          else np.intersect1d(candidates, p.ids, assume_unique=True))  # fmt: skip
-        candidates = candidates[self.gen.live[candidates]]
+        rarest_first = sorted(set(btexts),
+                              key=lambda b: self.reader.doc_frequency(q.fieldname, b))  # fmt: skip
+        possible = self.gen.live if within is None else within & self.gen.live
+        distinct = {}
+        for b in rarest_first:
+            a = self.read(q.fieldname, b, within=possible, positions=True)
+            distinct[b] = a
+            found = np.zeros(self.gen.size, dtype=bool)
+            found[a.ids] = True
+            possible = possible & found
         hits = self.gen.empty()
+        candidates = np.flatnonzero(possible)
         if not len(candidates):
             return hits
-        matched = self._packed_phrase(btexts, distinct, candidates, q.slop)
-        if not matched:
+        docs = self._packed_phrase(btexts, distinct, possible, q.slop)
+        if not len(docs):
             return hits
-        docs = np.asarray(matched, dtype=np.int64)
         hits.mask[docs] = True
         total = np.zeros(len(docs))
         for b in btexts:  # a repeated word counts again, as in Whoosh
-            p = distinct[b]
-            rows = np.searchsorted(p.ids, docs)
-            total += self.term_scores(q.fieldname, b, p)[rows]
+            a = distinct[b]
+            total += a.scores[np.searchsorted(a.ids, docs)]
         hits.scores[docs] = total * q.boost
         return hits
 
-    def _packed_phrase(self, btexts, distinct, candidates, slop) -> list[int]:
-        """The phrase checked for all candidates at once, as sorted arrays of
-        (docnum << 32 | position) keys: possible when each posting's positions are a
-        packed uint32 array (schema.TermPositions). Keys come out sorted (docnums and
-        positions both ascend), so lookups are binary searches, not set operations."""
-        wanted = np.zeros(self.gen.size, dtype=bool)
-        wanted[candidates] = True
+    @staticmethod
+    def _packed_phrase(btexts, distinct, wanted, slop) -> np.ndarray:
+        """The documents where the phrase is, checked for all candidates (`wanted`) at
+        once, as sorted arrays of (docnum << 32 | position) keys: possible when each
+        posting's positions are a packed uint32 array (schema.TermPositions). Keys come
+        out sorted (docnums and positions both ascend), so lookups are binary searches,
+        not set operations."""
         ends = None
         for b in btexts:
-            p = distinct[b]
-            counts = np.fromiter(map(len, p.values), dtype=np.int64, count=len(p.values)) // 4
-            positions = np.frombuffer(b"".join(p.values), dtype=np.uint32).astype(np.int64)
-            docs = np.repeat(p.ids, counts)
-            keep = wanted[docs]
-            keys = (docs[keep] << 32) | positions[keep]
+            a = distinct[b]
+            sub = a.select(wanted[a.ids])
+            keys = (np.repeat(sub.ids, sub.counts) << 32) | sub.positions
             if ends is None:
                 ends = keys
                 continue
@@ -208,9 +245,9 @@ class QueryRun:
                 ok |= ends[np.minimum(np.searchsorted(ends, before), last)] == before
             ends = keys[ok]
             if not len(ends):
-                return []
+                return ends
         docs = ends >> 32
-        return docs[np.concatenate(([True], docs[1:] != docs[:-1]))].tolist()
+        return docs[np.concatenate(([True], docs[1:] != docs[:-1]))]
 
     def by_matcher(self, q) -> Hits:
         """Any other query, by Whoosh's own matcher."""
@@ -229,45 +266,99 @@ class QueryRun:
 
     # Compounds
 
-    def run(self, q) -> Hits:
+    def any_of(self, subs, boost: float, within) -> Hits:
+        """Or: every document any part matches, scored by the sum of the parts' scores
+        (times the Or's boost). Terms go straight into one pair of arrays."""
+        hits = self.gen.empty()
+        for s in subs:
+            if type(s) is wq.Term and self.bm25 is not None:
+                if self.budget is not None:
+                    self.budget.checkpoint("leaf")
+                self._add_term(hits, s, within)
+            else:
+                part = self.run(s, within)
+                hits.mask |= part.mask
+                hits.scores += part.scores
+        self._live(hits)
+        if boost != 1.0:
+            hits.scores *= boost
+        return hits
+
+    def _estimate(self, q) -> float:
+        """About how many documents `q` matches, to run the rarest part of an And first
+        (a term's document frequency; what is unknown counts as many)."""
+        kind = type(q)
+        if kind is wq.Term:
+            btext = self._known(q.fieldname, q.text)
+            return 0 if btext is None else self.reader.doc_frequency(q.fieldname, btext)
+        if kind is wq.Or:
+            return sum(self._estimate(s) for s in q.subqueries)
+        if kind in (wq.And, wq.Phrase):
+            parts = (q.subqueries if kind is wq.And
+                     else [wq.Term(q.fieldname, w) for w in q.words])  # fmt: skip
+            return min((self._estimate(s) for s in parts), default=0)
+        return self.gen.size
+
+    def all_of(self, q: wq.And, within) -> Hits:
+        """And: the documents every part matches, their scores summed (a Not part
+        counting 1, as Whoosh's InverseMatcher scores it). The rarest part runs first,
+        each next one within what is left; the excluded ones last."""
+        subs = q.subqueries
+        wanted = [s for s in subs if type(s) is not wq.Not]
+        excluded = [s.query for s in subs if type(s) is wq.Not]
+        wanted.sort(key=self._estimate)
+        mask = within
+        scores = np.zeros(self.gen.size)
+        for s in wanted:
+            part = self.run(s, mask)
+            mask = part.mask if mask is None else mask & part.mask
+            scores += part.scores
+            if not mask.any():
+                break
+        if mask is None:  # only exclusions: everything but them
+            mask = self.gen.live.copy()
+        for s in excluded:
+            if not mask.any():
+                break
+            mask = mask & ~self.run(s, mask).mask
+        mask = mask & self.gen.live  # a new array: `within` is the caller's
+        scores += len(excluded)
+        scores[~mask] = 0.0
+        if q.boost != 1.0:
+            scores *= q.boost
+        return Hits(mask, scores)
+
+    def run(self, q, within: np.ndarray | None = None) -> Hits:
         if self.budget is not None and q.is_leaf():
             self.budget.checkpoint("leaf")
         kind = type(q)
-        if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+        if _is_null(q):
             return self.gen.empty()
-        if kind is wq.Term and self.bm25 is not None:
-            return self.term(q)
-        if kind is CappedPrefix and self.bm25 is not None:
-            return self.prefix(q)
-        if kind is wq.Phrase and self.bm25 is not None and len(q.words) > 1:
-            return self.phrase(q)
+        if self.bm25 is not None:
+            if kind is wq.Term:
+                return self.term(q, within)
+            if kind is wq.Phrase and len(q.words) > 1:
+                return self.phrase(q, within)
+            if kind in (wq.Prefix, CappedPrefix) and q.text and q.constantscore:
+                return self.prefix(q, within)
         if kind in (wq.And, wq.Or) and (kind is wq.And or not q.scale):
             subs = q.subqueries
             if not subs:
                 return self.gen.empty()
             if len(subs) == 1:
-                return self.run(subs[0])  # Whoosh drops the boost of a lone child, too
-            parts = [self.run(s) for s in subs]
-            mask = parts[0].mask.copy()
-            scores = parts[0].scores.copy()
-            for part in parts[1:]:
-                if kind is wq.And:
-                    mask &= part.mask
-                else:
-                    mask |= part.mask
-                scores += part.scores
-            if kind is wq.And:
-                scores[~mask] = 0.0
-            if q.boost != 1.0:
-                scores *= q.boost
-            return Hits(mask, scores)
+                return self.run(subs[0], within)  # Whoosh drops the boost of a lone child, too
+            return self.all_of(q, within) if kind is wq.And else self.any_of(subs, q.boost,
+                                                                            within)
         if kind is wq.Not:
             # Whoosh's InverseMatcher: every live document the child does not match,
             # each scoring 1 (its weight), whatever the Not's boost.
-            mask = self.gen.live & ~self.run(q.query).mask
+            mask = self.gen.live & ~self.run(q.query, within).mask
+            if within is not None:
+                mask &= within
             return Hits(mask, mask.astype(np.float64))
         if kind is wq.AndNot:
-            a, b = self.run(q.a), self.run(q.b)
+            a = self.run(q.a, within)
+            b = self.run(q.b, a.mask)
             mask = a.mask & ~b.mask
             scores = np.where(mask, a.scores, 0.0)
             if q.boost != 1.0:
@@ -276,8 +367,8 @@ class QueryRun:
         return self.by_matcher(q)
 
 
-def run_query(searcher, q, stats: DocStats, budget=None) -> Hits:
+def run_query(searcher, q, stats: DocStats, budget=None, cache: PostingCache | None = None) -> Hits:
     """Every live document `q` matches, with Whoosh's score for it."""
-    hits = QueryRun(searcher, stats, budget).run(q)
+    hits = QueryRun(searcher, stats, budget, cache).run(q)
     hits.mask &= stats.live
     return hits

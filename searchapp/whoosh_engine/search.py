@@ -106,13 +106,13 @@ def _compiled(plan: SearchPlan, searcher, fallbacks: Fallbacks | None,
     return compiled
 
 
-def _matching(searcher, plan: SearchPlan, compiled, columns: Columns, budget) -> Hits:
+def _matching(searcher, plan: SearchPlan, compiled, columns: Columns, budget, cache) -> Hits:
     """The items matching the words, the dates and the case number, with the words'
     scores (None for a plan without words)."""
     if compiled is None:
         hits = Hits(columns.live.copy(), None)
     else:
-        hits = run_query(searcher, compiled.query, columns.stats, budget)
+        hits = run_query(searcher, compiled.query, columns.stats, budget, cache)
     if plan.date_from or plan.date_to:
         day = columns.day
         hits.mask &= day > 0
@@ -121,7 +121,8 @@ def _matching(searcher, plan: SearchPlan, compiled, columns: Columns, budget) ->
         if plan.date_to:
             hits.mask &= day <= plan.date_to.toordinal()
     if plan.case:
-        hits.mask &= run_query(searcher, wq.Term("case_digits", plan.case), columns.stats).mask
+        case = wq.Term("case_digits", plan.case)
+        hits.mask &= run_query(searcher, case, columns.stats, cache=cache).mask
     request = plan.request
     # The person filter, and the position filter when no party or person qualifies it;
     # the party filter is a facet's (select).
@@ -139,18 +140,19 @@ def _stance(searcher, terms: list[str], columns: Columns) -> np.ndarray:
 
 
 def match(searcher, request: SearchRequest, columns: Columns, fallbacks: Fallbacks,
-          budget=None) -> tuple[SearchPlan, WhooshQuery | None, Hits]:  # fmt: skip
+          budget=None, cache=None) -> tuple[SearchPlan, WhooshQuery | None, Hits]:  # fmt: skip
     """Plan and run a request's words and filters: (the plan run, its Whoosh query,
-    the hits), with the two second tries of the module's docstring."""
+    the hits), with the two second tries of the module's docstring. `cache`: the
+    engine's PostingCache."""
     plan = plan_search(request, columns.committees, columns.municipalities)
     compiled = _compiled(plan, searcher, fallbacks, budget)
     try:
-        hits = _matching(searcher, plan, compiled, columns, budget)
+        hits = _matching(searcher, plan, compiled, columns, budget, cache)
         if not hits.mask.any() and plan.reading.has_dates:
             fallbacks.fell_back("dates", request.q, "the dates typed found nothing")
             plan = plan.words_only(columns.committees, columns.municipalities)
             compiled = _compiled(plan, searcher, fallbacks, budget)
-            hits = _matching(searcher, plan, compiled, columns, budget)
+            hits = _matching(searcher, plan, compiled, columns, budget, cache)
     except SearchStopped:
         raise
     except Exception as exc:
@@ -159,7 +161,7 @@ def match(searcher, request: SearchRequest, columns: Columns, fallbacks: Fallbac
         fallbacks.fell_back("engine", request.q, f"{type(exc).__name__}: {exc}")
         plan = plan.plain(f"{type(exc).__name__}")
         compiled = _compiled(plan, searcher, None, budget)  # logged and counted just now
-        hits = _matching(searcher, plan, compiled, columns, budget)
+        hits = _matching(searcher, plan, compiled, columns, budget, cache)
     return plan, compiled, hits
 
 

@@ -22,6 +22,7 @@ from .query import (
     parse_query,
     plain_query,
 )
+from .queryparser import MIN_PREFIX
 
 __all__ = ["SearchPlan", "plan_search"]
 
@@ -49,13 +50,26 @@ class SearchPlan:
     def interpreted(self) -> dict:
         """How the request was understood, for the API's `query.interpreted`: the words
         searched, the date range applied (the from/to parameters and any date typed in
-        the search box, intersected) and the case number asked for."""
+        the search box, intersected), the case number asked for, and `notes` on what
+        in the search box was not searched and why."""
         return {
             "words": self.reading.words,
             "from": self.date_from.isoformat() if self.date_from else None,
             "to": self.date_to.isoformat() if self.date_to else None,
             "case": self.request.case or self.reading.case,
+            "notes": self.notes(),
         }
+
+    def notes(self) -> list[dict]:
+        """What was typed but not searched, each as {"code", "text", "message"} (the
+        message in Danish, for the person): a prefix too short to look up ("ø*")."""
+        short = self.parsed.short_prefixes if self.parsed else ()
+        return [
+            {"code": "prefix_too_short", "text": text,
+             "message": f"»{text}« er ikke søgt på: skriv mindst {MIN_PREFIX} bogstaver "
+                        "foran *."}  # fmt: skip
+            for text in short
+        ]
 
     def echo(self) -> dict:
         """The request as the API echoes it, and how it was understood. A search box

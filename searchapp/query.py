@@ -38,7 +38,15 @@ from .danish import (
 from .models import POSITIONS, STATUS_LABELS, STATUSES
 from .people.parties import letter_of
 from .people.records import DISSENT
-from .queryparser import OPERATOR_WORDS, QuerySyntaxError, Syntax, parse, parse_plain
+from .queryparser import (
+    MIN_PREFIX,
+    OPERATOR_WORDS,
+    WORD_START,
+    QuerySyntaxError,
+    Syntax,
+    parse,
+    parse_plain,
+)
 from .querytree import COMPOUND_FIELDS, DEFAULT_FIELDS, TEXT_FIELDS
 
 # --- Limits ----------------------------------------------------------------------------
@@ -346,12 +354,14 @@ class ParsedQuery:
     plain words, which an engine searches instead when `tree` turns out to ask for
     nothing it can look up (every word of it a stop word, say: "((og" -> "og").
     `fallback`: the syntax could not be read, so `tree` is the plain words already;
-    `notes` say why."""
+    `notes` say why. `short_prefixes`: prefixes too short to look up ("ø*"), which
+    are not searched (the person is told: SearchPlan.interpreted)."""
 
     tree: qt.Node | None
     plain: qt.Node | None = None
     fallback: bool = False
     notes: tuple[str, ...] = ()
+    short_prefixes: tuple[str, ...] = ()
 
 
 def _fold(text: str) -> str:
@@ -422,6 +432,19 @@ def plain_query(text: str) -> qt.Node | None:
     return parse_plain(words, _syntax(())) if words else None
 
 
+# A prefix shorter than queryparser.MIN_PREFIX ("ø*", "a*"): the syntax reads it as a
+# word, and the analysis leaves nothing of one letter.
+_SHORT_PREFIX = re.compile(
+    rf"{WORD_START}[^\s*\"()^:-][^\s*\"()^:]{{0,{MIN_PREFIX - 2}}}[*]+(?=\s|$|\))"
+)
+
+
+def short_prefixes(text: str) -> list[str]:
+    """The prefixes in `text` (outside quotes) too short to search for."""
+    pieces = _QUOTED.split(text)
+    return [m.group() for piece in pieces[0::2] for m in _SHORT_PREFIX.finditer(piece)]
+
+
 def parse_query(
     text: str, committees: Iterable[str] = (), municipalities: Iterable[str] = ()
 ) -> ParsedQuery:
@@ -429,12 +452,14 @@ def parse_query(
     syntax). `committees` and `municipalities` are the index's, for udvalg: and
     kommune:. Never raises: text the syntax cannot take is searched as its words."""
     text = _CASE_IN_QUERY.sub(_as_case_prefix, text)
+    short = tuple(short_prefixes(text))
     try:
         tree = parse(text, _syntax(committees, municipalities))
     except (QuerySyntaxError, RecursionError) as exc:
         reason = str(exc) if isinstance(exc, QuerySyntaxError) else "nested too deeply"
-        return ParsedQuery(plain_query(text), fallback=True, notes=(reason,))
-    return ParsedQuery(tree, plain=plain_query(text))
+        return ParsedQuery(plain_query(text), fallback=True, notes=(reason,),
+                           short_prefixes=short)  # fmt: skip
+    return ParsedQuery(tree, plain=plain_query(text), short_prefixes=short)
 
 
 # --- Dates and case numbers typed in the search box -----------------------------------------

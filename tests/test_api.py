@@ -40,7 +40,8 @@ def test_search_shape(client):
         "q": "ældrereformen", "municipality": [], "committee": [], "status": [], "year": [],
         "party": [], "position": [], "person": [],
         "from": None, "to": None, "case": None, "sort": "relevance", "page": 1, "per_page": 20,
-        "interpreted": {"words": "ældrereformen", "from": None, "to": None, "case": None},
+        "interpreted": {"words": "ældrereformen", "from": None, "to": None, "case": None,
+                        "notes": []},
     }  # fmt: skip
     assert (body["total"], body["page"], body["per_page"], body["pages"]) == (2, 1, 20, 1)
     hit = body["results"][0]
@@ -73,7 +74,7 @@ def test_every_parameter(client):
         "to": "2025-12-31", "case": "SAG-2025-01103", "sort": "date_asc", "page": 1,
         "per_page": 1,
         "interpreted": {"words": "ældrereformen", "from": "2024-01-01", "to": "2025-12-31",
-                        "case": "SAG-2025-01103"},
+                        "case": "SAG-2025-01103", "notes": []},
     }  # fmt: skip
     assert body["total"] == 2 and body["pages"] == 2
     assert [h["id"] for h in body["results"]] == ["kkr-sjaelland-2024-06-03-2.3"]

@@ -175,7 +175,7 @@ def test_month_and_year_is_a_date_filter(handle):
     assert set(ids(result)) == {"compound", "exact"}
     assert result["query"]["q"] == "april 2025"  # the echo stays as typed
     assert result["query"]["interpreted"] == {
-        "words": "", "from": "2025-04-01", "to": "2025-04-30", "case": None,
+        "words": "", "from": "2025-04-01", "to": "2025-04-30", "case": None, "notes": [],
     }  # fmt: skip
     # No words to rank by: newest first, and the echo says so.
     assert result["query"]["sort"] == "date_desc"
@@ -211,7 +211,7 @@ def test_typed_date_that_finds_nothing_is_searched_as_words(handle):
     result = run(handle, q="havn 16. juni 2025")
     assert ids(result) == ["aalborg-harbour"]
     assert result["query"]["interpreted"] == {
-        "words": "havn 16. juni 2025", "from": None, "to": None, "case": None,
+        "words": "havn 16. juni 2025", "from": None, "to": None, "case": None, "notes": [],
     }  # fmt: skip
     # A typed date outside from/to: no day is both, so the words, within from/to.
     result = run(handle, q="april 2025", to="2025-03-01")

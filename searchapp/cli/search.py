@@ -9,6 +9,7 @@ import re
 
 import click
 
+from ..queryparser import MIN_PREFIX
 from . import EXIT_USAGE, config_option, get_config
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
@@ -29,6 +30,8 @@ def format_results(result: dict) -> str:
     q = result["query"]["q"]
     what = f" for »{q}«" if q else ""
     lines.append(f"{total} {'result' if total == 1 else 'results'}{what}")
+    for note in result["query"].get("interpreted", {}).get("notes", []):
+        lines.append(f"Not searched: {note['text']} (a prefix needs {MIN_PREFIX} letters before *)")
     if result.get("suggestion"):
         lines.append(f"Did you mean: {result['suggestion']}")
     hits = result["results"]

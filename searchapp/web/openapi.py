@@ -272,6 +272,17 @@ SCHEMAS = {
                         "from": {"type": "string", "format": "date", "nullable": True},
                         "to": {"type": "string", "format": "date", "nullable": True},
                         "case": _NULLABLE_STRING,
+                        "notes": {
+                            "type": "array",
+                            "items": _object({
+                                "code": {"type": "string", "enum": ["prefix_too_short"]},
+                                "text": {"type": "string"},
+                                "message": {"type": "string"},
+                            }),  # fmt: skip
+                            "description": "What was typed but not searched, and why "
+                            "(message: in Danish, for the person): a prefix of fewer "
+                            "than 2 letters ('ø*').",
+                        },
                     }
                 ),
                 "description": "How the search was understood. A date typed in Danish in "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 
 import pytest
 
@@ -92,7 +93,7 @@ def test_serve_uses_waitress_with_config_host_and_port(runner, config_file, monk
     config_file.write_text(
         config_file.read_text() + '\n[server]\nhost = "127.0.0.2"\nport = 8123\n'
     )
-    result = invoke(runner, "serve", "--config", str(config_file))
+    result = invoke(runner, "serve", "--workers", "1", "--config", str(config_file))
     assert result.exit_code == 0, result.output
     server = FakeServer.last
     assert server.kwargs["host"] == "127.0.0.2" and server.kwargs["port"] == 8123
@@ -107,7 +108,7 @@ def test_serve_options_override_the_config(runner, config_file, monkeypatch):
     import waitress
 
     monkeypatch.setattr(waitress, "create_server", FakeServer)
-    result = invoke(runner, "serve", "--host", "0.0.0.0", "--port", "9000",
+    result = invoke(runner, "serve", "--host", "0.0.0.0", "--port", "9000", "--workers", "1",
                     "--config", str(config_file))  # fmt: skip
     assert result.exit_code == 0
     assert (FakeServer.last.kwargs["host"], FakeServer.last.kwargs["port"]) == ("0.0.0.0", 9000)
@@ -133,9 +134,20 @@ def test_serve_reports_a_port_in_use(runner, config_file, monkeypatch):
         raise OSError(98, "Address already in use")
 
     monkeypatch.setattr(waitress, "create_server", refuse)
-    result = invoke(runner, "serve", "--config", str(config_file))
+    result = invoke(runner, "serve", "--workers", "1", "--config", str(config_file))
     assert result.exit_code == 2
     assert "Address already in use" in result.output
+
+
+def test_serve_with_workers_reports_a_port_in_use(runner, config_file):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = invoke(runner, "serve", "--workers", "2", "--port", str(port),
+                        "--config", str(config_file))  # fmt: skip
+    assert result.exit_code == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output
 
 
 @pytest.mark.parametrize("command", ["search", "serve"])

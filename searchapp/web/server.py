@@ -104,14 +104,16 @@ class GuardedChannel(HTTPChannel):
         return super().readable()
 
 
-def make_server(app, config: Config, host: str, port: int, threads: int):
-    """A waitress server for `app` on host:port (raises OSError, ValueError)."""
+def make_server(app, config: Config, host: str | None, port: int | None, threads: int,
+                sockets: list | None = None):  # fmt: skip
+    """A waitress server for `app` on host:port, or on listening `sockets` (a worker
+    of prefork.py: the arbiter bound them). Raises OSError, ValueError."""
     timeout = config.request_timeout
     channel = type("Channel", (GuardedChannel,), {"request_timeout": float(timeout)})
+    where = {"sockets": sockets} if sockets else {"host": host, "port": port}
     server = waitress.create_server(
         app,
-        host=host,
-        port=port,
+        **where,
         threads=threads,
         ident="searchapp",
         max_request_body_size=MAX_CONTENT_LENGTH,

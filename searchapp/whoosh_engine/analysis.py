@@ -411,6 +411,21 @@ class CachedAnalyzer(Analyzer):
                     t.startchar, t.endchar = start + s, start + e
                 yield t
 
+    def highlight_terms(self, word: str) -> tuple[tuple[str, int, int], ...]:
+        """(term, start, end) of each term highlighting finds in one word (the word
+        analysed with removestops=False, stop words left out), with where it is in the
+        word: what snippets look up for every word a search term may be in, kept per
+        word (a common term is in hundreds of words of a long text)."""
+        marks = self._cache("marks", "index", False)
+        found = marks.get(word)
+        if found is None:
+            found = _remember(marks, word, tuple(
+                (t.text, t.startchar, t.endchar)
+                for t in self(word, positions=True, chars=True, mode="index", removestops=False)
+                if not t.stopped
+            ))  # fmt: skip
+        return found
+
     def term_positions(self, value: str, mode: str = "index") -> dict[str, list[int]]:
         """{term: [position, ...]} for the tokens of `value` with positions on and stop
         words out, as Whoosh's Positions format collects them from the tokens, but

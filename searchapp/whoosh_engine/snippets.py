@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
+import threading
 
 from whoosh import query as wq
 
@@ -46,7 +46,11 @@ def lead(text: str, chars: int = LEAD_CHARS) -> str:
 def _word_terms(analyzer, word: str) -> list[tuple[str, int, int]]:
     """(term, start, end) of each term the analyzer makes of one word when
     highlighting: the word, its hyphen parts and its compound parts, each with where
-    it is in the word (the analyzer caches what a word makes: analysis.CachedAnalyzer)."""
+    it is in the word (the project's analyzers keep this per word:
+    analysis.CachedAnalyzer.highlight_terms)."""
+    cached = getattr(analyzer, "highlight_terms", None)
+    if cached is not None:
+        return cached(word)
     return [
         (t.text, t.startchar, t.endchar)
         for t in analyzer(word, positions=True, chars=True, mode="index", removestops=False)
@@ -54,42 +58,25 @@ def _word_terms(analyzer, word: str) -> list[tuple[str, int, int]]:
     ]
 
 
-# How each folded spelling may be written (danish.fold_danish, in reverse).
-_UNFOLD = {"ae": "(?:ae|æ|ä)", "oe": "(?:oe|ø|ö)", "aa": "(?:aa|å)", "e": "[eé]", "u": "[uü]"}
-_FOLDED = re.compile("ae|oe|aa|e|u")
-
-
-@lru_cache(maxsize=256)
-def _term_pattern(words: frozenset[str]) -> re.Pattern:
-    """The terms as they may be written in the text, in any case and with or without
-    Danish letters. Every stem is the start of the word it came from (Snowball only
-    cuts endings) and a compound part is inside its word, so each hit is in a word
-    that may hold the term."""
-    spelled = ["".join(_UNFOLD.get(piece) or re.escape(piece)
-                       for piece in re.split(f"({_FOLDED.pattern})", t))  # fmt: skip
-               for t in sorted(words, key=len, reverse=True)]  # fmt: skip
-    return re.compile("|".join(spelled), re.IGNORECASE)
-
-
 def _marks(text: str, words: frozenset[str], analyzer) -> list[tuple[int, int]]:
-    """Where in `text` the terms `words` are, as merged (start, end) spans: the words
-    the analyzer turns into one of them, or the part of a compound or hyphenated word
-    that is one. The text is searched for the terms as written (fast, in C); each word
-    they are found in is then analysed, to be sure and to find the part to mark."""
+    """Where in `text` the terms `words` (at most limits.SNIPPET_TERMS of them) are,
+    as merged (start, end) spans: the words the analyzer turns into one of them, or
+    the part of a compound or hyphenated word that is one. Each word of the text is
+    looked up once a search (what it holds of `words`, kept in `_word_marks`): a
+    common term is in hundreds of words of a long text."""
+    words = snippet_terms(words)
+    found_in = _word_marks(words, analyzer)
     spans: list[tuple[int, int]] = []
-    seen = -1
-    for m in _term_pattern(snippet_terms(words)).finditer(text):
-        at = m.start()
-        start = at
-        while start > 0 and not text[start - 1].isspace():
-            start -= 1
-        word = next((w for w in WORD_PATTERN.finditer(text, start) if w.end() > at), None)
-        if word is None or word.start() > at or word.start() == seen:
-            continue
-        seen = word.start()
-        for term, s, e in _word_terms(analyzer, word.group()):
-            if term in words:
-                spans.append((word.start() + s, word.start() + e))
+    for m in WORD_PATTERN.finditer(text):
+        word = m.group()
+        marks = found_in.get(word)
+        if marks is None:
+            marks = found_in[word] = tuple(
+                (s, e) for term, s, e in _word_terms(analyzer, word) if term in words
+            )
+        if marks:
+            at = m.start()
+            spans.extend((at + s, at + e) for s, e in marks)
     spans.sort()
     merged: list[tuple[int, int]] = []
     for s, e in spans:
@@ -98,6 +85,26 @@ def _marks(text: str, words: frozenset[str], analyzer) -> list[tuple[int, int]]:
         else:
             merged.append((s, e))
     return merged
+
+
+_WORD_MARKS: dict[tuple, tuple] = {}
+_WORD_MARKS_KEPT = 64  # searches' terms
+_WORD_MARKS_LOCK = threading.Lock()
+
+
+def _word_marks(words: frozenset[str], analyzer) -> dict[str, tuple[tuple[int, int], ...]]:
+    """word -> where in it the terms `words` are, filled as words are met: one per
+    search's terms and analyzer (the hits of a page share it), the last few kept."""
+    shared = getattr(analyzer, "_cache", None)
+    owner = shared("marks", "index", False) if shared else analyzer  # one per chain
+    key = (words, id(owner))
+    with _WORD_MARKS_LOCK:
+        found = _WORD_MARKS.get(key)
+        if found is None:
+            if len(_WORD_MARKS) >= _WORD_MARKS_KEPT:
+                del _WORD_MARKS[next(iter(_WORD_MARKS))]
+            found = _WORD_MARKS[key] = (owner, {})
+    return found[1]
 
 
 def _fragments(text: str, marks: list[tuple[int, int]]) -> list[tuple[int, int, list]]:

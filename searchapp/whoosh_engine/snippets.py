@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import re
 import threading
+from functools import lru_cache
 
 from whoosh import query as wq
 
@@ -61,22 +62,57 @@ def _word_terms(analyzer, word: str) -> list[tuple[str, int, int]]:
 def _marks(text: str, words: frozenset[str], analyzer) -> list[tuple[int, int]]:
     """Where in `text` the terms `words` (at most limits.SNIPPET_TERMS of them) are,
     as merged (start, end) spans: the words the analyzer turns into one of them, or
-    the part of a compound or hyphenated word that is one. Each word of the text is
-    looked up once a search (what it holds of `words`, kept in `_word_marks`): a
-    common term is in hundreds of words of a long text."""
+    the part of a compound or hyphenated word that is one.
+
+    Every stem is the start of the word it came from (Snowball only cuts endings) and
+    a compound part is inside its word, so a word holding a term holds one of its
+    spellings (`_spellings`): the text, lowercased, is searched for those (str.find,
+    in C), and only the words they are found in are looked at, each once a search
+    (what it holds of `words` is kept in `_word_marks`)."""
     words = snippet_terms(words)
     found_in = _word_marks(words, analyzer)
+    lowered = text.lower()
+    for letter, same in _SAME_LENGTH_FOLD:
+        if letter in lowered:
+            lowered = lowered.replace(letter, same)
+    if len(lowered) != len(text):  # a letter whose lower case is longer: word by word
+        return _merged(_marks_by_word(text, words, analyzer, found_in))
+    spans: list[tuple[int, int]] = []
+    seen: set[int] = set()
+    for spelling in _spellings(words):
+        at = lowered.find(spelling)
+        while at >= 0:
+            start = at
+            while start > 0 and not text[start - 1].isspace():
+                start -= 1
+            word = next((w for w in WORD_PATTERN.finditer(text, start) if w.end() > at), None)
+            if word is not None and word.start() <= at and word.start() not in seen:
+                seen.add(word.start())
+                spans += _word_spans(word, words, analyzer, found_in)
+            at = lowered.find(spelling, at + 1)
+    return _merged(spans)
+
+
+def _word_spans(m: re.Match, words, analyzer, found_in: dict) -> list[tuple[int, int]]:
+    """The spans of `words` in the word `m` of a text."""
+    word = m.group()
+    marks = found_in.get(word)
+    if marks is None:
+        marks = found_in[word] = tuple(
+            (s, e) for term, s, e in _word_terms(analyzer, word) if term in words
+        )
+    at = m.start()
+    return [(at + s, at + e) for s, e in marks]
+
+
+def _marks_by_word(text: str, words, analyzer, found_in: dict) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for m in WORD_PATTERN.finditer(text):
-        word = m.group()
-        marks = found_in.get(word)
-        if marks is None:
-            marks = found_in[word] = tuple(
-                (s, e) for term, s, e in _word_terms(analyzer, word) if term in words
-            )
-        if marks:
-            at = m.start()
-            spans.extend((at + s, at + e) for s, e in marks)
+        spans += _word_spans(m, words, analyzer, found_in)
+    return spans
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     spans.sort()
     merged: list[tuple[int, int]] = []
     for s, e in spans:
@@ -85,6 +121,36 @@ def _marks(text: str, words: frozenset[str], analyzer) -> list[tuple[int, int]]:
         else:
             merged.append((s, e))
     return merged
+
+
+# The text's letters that fold (danish.fold_danish) to a spelling of the same length:
+# then only "ae", "oe" and "aa" have two spellings each, æ/ø/å or the two letters.
+_SAME_LENGTH_FOLD = (("ä", "æ"), ("ö", "ø"), ("é", "e"), ("ü", "u"))
+_TWO_SPELLINGS = re.compile("ae|oe|aa")
+_AS_LETTER = {"ae": "æ", "oe": "ø", "aa": "å"}
+
+
+# A stem may end inside a folded letter: "pårørende" -> "paaroerende" -> "paaro".
+_CUT_LETTER = {"a": ("æ", "å"), "o": ("ø",)}
+
+
+@lru_cache(maxsize=256)
+def _spellings(words: frozenset[str]) -> tuple[str, ...]:
+    """How the terms (folded: "aeldr") may be written in the lowercased text: with each
+    "ae", "oe", "aa" as those letters or as æ, ø, å ("aeldr", "ældr"), and a last "a" or
+    "o" also as the letter it may be the first half of ("paaro": "pårø")."""
+    out: set[str] = set()
+    for term in words:
+        pieces = _TWO_SPELLINGS.split(term)
+        folded = _TWO_SPELLINGS.findall(term)
+        variants = [pieces[0]]
+        for pair, rest in zip(folded, pieces[1:], strict=True):
+            variants = [v + choice + rest for v in variants for choice in (pair, _AS_LETTER[pair])]
+        for v in variants:
+            out.add(v)
+            out.update(v[:-1] + letter for letter in _CUT_LETTER.get(v[-1:], ()))
+    out.discard("")
+    return tuple(sorted(out))
 
 
 _WORD_MARKS: dict[tuple, tuple] = {}

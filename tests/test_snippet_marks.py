@@ -1,0 +1,58 @@
+"""Snippets find the words to mark by searching the lowercased text for each term's
+spellings (snippets._marks); that finds exactly what looking at every word of the text
+finds (snippets._marks_by_word): for generated texts of every awkward kind and every
+term the analyzer makes of them, and for the texts of the real corpus."""
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from searchapp.whoosh_engine.analysis import DanishAnalyzer, terms
+from searchapp.whoosh_engine.snippets import _marks, _marks_by_word, _merged, _spellings
+
+ANALYZER = DanishAnalyzer()
+CORPUS_TEXT = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "text"
+WORDS = ["pårørende", "Pårørende", "paaroerende", "Ældrereformen", "ÆLDRE", "aeldre", "Äldre",
+         "ældreområdet", "Sosu-uddannelserne",
+         "SAG-2025-01103", "21-014420K", "3,5", "9.800", "kommunerne", "Kommunen",
+         "fælleskommunale", "idé", "Müller", "Øresund", "oeresund", "Århus", "aarhus",
+         "praksisplanudvalget", "budget", "budgettet", "og", "i", "x", "(kommunen)",
+         "kommunen.", "—", "İstanbul", "straße", "ﬁnans", "København–Ringsted"]
+
+
+def by_word(text: str, words: frozenset[str]):
+    return _merged(_marks_by_word(text, words, ANALYZER, {}))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=25),
+       st.lists(st.sampled_from([" ", "  ", "\n", ", ", "-", "/", ". "]), min_size=25,
+                max_size=25), st.data())  # fmt: skip
+def test_spellings_find_what_every_word_finds(words, gaps, data):
+    text = "".join(w + g for w, g in zip(words, gaps, strict=False))
+    made = sorted({t for w in words for t in terms(ANALYZER, w)})
+    if not made:
+        return
+    wanted = frozenset(data.draw(st.lists(st.sampled_from(made), min_size=1, max_size=4)))
+    assert _marks(text, wanted, ANALYZER) == by_word(text, wanted)
+
+
+def test_spellings():
+    assert set(_spellings(frozenset({"aeldr"}))) == {"aeldr", "ældr"}
+    assert set(_spellings(frozenset({"oeresund", "aarhus"}))) == {
+        "oeresund", "øresund", "aarhus", "århus"}
+    # a stem cut inside a folded letter: "pårørende" is "paaroerende", stemmed "paaro"
+    assert set(_spellings(frozenset({"paaro"}))) == {"paaro", "påro", "paarø", "pårø"}
+    assert _spellings(frozenset({"budg"})) == ("budg",)
+
+
+def test_the_corpus_texts():
+    texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS_TEXT.glob("*.txt"))]
+    if not texts:
+        return  # the shared corpus is not here: the generated texts above cover it
+    for text in texts:
+        vocabulary = sorted(set(terms(ANALYZER, text)))
+        for i in range(0, len(vocabulary), max(1, len(vocabulary) // 40)):
+            wanted = frozenset(vocabulary[i : i + 3])
+            assert _marks(text, wanted, ANALYZER) == by_word(text, wanted), wanted

@@ -44,9 +44,13 @@ class Hits:
 
 class DocStats:
     """What running queries needs of one index generation beyond Whoosh's readers, by
-    docnum and read once: which documents are live, and each field's lengths (BM25's
-    document length). A published generation never changes, so this is shared by every
-    searcher on it."""
+    docnum and read once: which documents are live, each field's lengths (BM25's
+    document length), and how many documents each term looked up is in (a lookup in
+    the term table reads the segment file through several Python layers, twice a term
+    before). A published generation never changes, so this is shared by every searcher
+    on it."""
+
+    DF_KEPT = 100_000  # terms whose document frequency is remembered
 
     def __init__(self, reader):
         self.size = reader.doc_count_all()
@@ -55,6 +59,18 @@ class DocStats:
         self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
         self._lengths: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
+        self._df: dict[tuple[str, bytes], int] = {}
+
+    def doc_frequency(self, reader, fieldname: str, btext: bytes) -> int:
+        """Documents the term is in, deleted ones included (0: not in the index)."""
+        key = (fieldname, btext)
+        found = self._df.get(key)
+        if found is None:
+            found = reader.doc_frequency(fieldname, btext) if key in reader else 0
+            if len(self._df) >= self.DF_KEPT:
+                self._df.clear()  # crude, but a generation's queries repeat their terms
+            self._df[key] = found
+        return found
 
     def lengths(self, reader, fieldname: str) -> np.ndarray:
         found = self._lengths.get(fieldname)
@@ -130,13 +146,17 @@ class QueryRun:
 
     def read(self, fieldname: str, btext: bytes, within=None, positions=False) -> TermArrays:
         return read_term(self.reader, fieldname, btext, self.term_scores, positions=positions,
-                         within=within, cache=self.cache, token=self.gen.token)  # fmt: skip
+                         within=within, cache=self.cache, token=self.gen.token,
+                         df=self.df(fieldname, btext))  # fmt: skip
 
     def _known(self, fieldname: str, text) -> bytes | None:
         btext = self._btext(fieldname, text)
-        if btext is None or (fieldname, btext) not in self.reader:
+        if btext is None or not self.df(fieldname, btext):
             return None
         return btext
+
+    def df(self, fieldname: str, btext: bytes) -> int:
+        return self.gen.doc_frequency(self.reader, fieldname, btext)
 
     def _add_term(self, hits: Hits, q: wq.Term, within) -> None:
         """The term's documents into `hits` (its score added, times its boost)."""
@@ -199,7 +219,7 @@ class QueryRun:
         if any(b is None for b in btexts):
             return self.gen.empty()
         rarest_first = sorted(set(btexts),
-                              key=lambda b: self.reader.doc_frequency(q.fieldname, b))  # fmt: skip
+                              key=lambda b: self.df(q.fieldname, b))  # fmt: skip
         possible = self.gen.live if within is None else within & self.gen.live
         distinct = {}
         for b in rarest_first:
@@ -290,7 +310,7 @@ class QueryRun:
         kind = type(q)
         if kind is wq.Term:
             btext = self._known(q.fieldname, q.text)
-            return 0 if btext is None else self.reader.doc_frequency(q.fieldname, btext)
+            return 0 if btext is None else self.df(q.fieldname, btext)
         if kind is wq.Or:
             return sum(self._estimate(s) for s in q.subqueries)
         if kind in (wq.And, wq.Phrase):

@@ -140,7 +140,7 @@ class PostingCache:
 
 def read_term(reader, fieldname: str, btext: bytes, scorer, *, positions: bool = False,
               within: np.ndarray | None = None, cache: PostingCache | None = None,
-              token: int = 0) -> TermArrays:  # fmt: skip
+              token: int = 0, df: int | None = None) -> TermArrays:  # fmt: skip
     """One term's postings with their scores (`scorer(fieldname, btext, ids, weights)`)
     and, when asked, their positions.
 
@@ -154,7 +154,8 @@ def read_term(reader, fieldname: str, btext: bytes, scorer, *, positions: bool =
         found = cache.get(key)
         if found is not None and (found.counts is not None or not positions):
             return found
-    df = reader.doc_frequency(fieldname, btext)
+    if df is None:
+        df = reader.doc_frequency(fieldname, btext)
     if within is not None and int(np.count_nonzero(within)) * 2 >= df / BLOCK:
         within = None  # a candidate for every other block: read it all, once
     blocks = [0, 0]

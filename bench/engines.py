@@ -5,25 +5,35 @@
     engine.search(query, facets=True, snippets=True) -> (total, hits)
     engine.close()
 
+A query is a dict of queries.py: every kind (words, phrases, prefixes, NOT, OR, a field,
+filters only, a case number, date order, a deep page) is asked of each system in its
+own terms, as a person using that system would ask it.
+
 - ``WhooshEngine``: the project itself. build: ``searchapp.index.build_index``; search:
   the engine's ``search`` (``searchapp.engine.open_engine``), exactly what /api/search
   runs; the variants without facets and without snippets are the engine's own
-  ``facets=False`` and ``snippets=False``, so those costs are measured apart without
-  touching the core.
-- ``Fts5Engine``: SQLite FTS5 through Python's sqlite3, over the same tokens: title and
-  text analysed by the project's DanishAnalyzer (index mode), space-joined; the query
-  words by the same analyzer (query mode). bm25() with the title weighted 3, snippet()
-  for the page only, facets by one GROUP BY over the matching rowids.
+  ``facets=False`` and ``snippets=False`` (parameters of the core, nothing patched).
+- ``Fts5Engine``: SQLite FTS5 as sqlite-utils sets it up (external content: the items in
+  a table of their own, an FTS5 table over its columns, filled by one INSERT ... SELECT),
+  tokenizer unicode61 keeping the Danish letters. The table holds each item's title and
+  text as written and, in two more columns, the project's analysis of them (stems,
+  Danish letters spelled out, hyphen parts), which FTS5 cannot do itself: words and
+  prefixes are looked for among those terms, phrases as real phrases in the text as
+  written (stop words and all). What FTS5 does not have, the project's compound parts
+  and its exact-words field, is what the report's "found" columns count. bm25() with
+  the title weighted 3; snippet() of the text for the page only (words marked by their
+  stem as a prefix, as written); facets by one GROUP BY over the matching rows.
 - ``TantivyEngine``: tantivy-py with its own analysis (simple tokenizer, lowercase,
-  Danish stop words, Danish Snowball stemmer), BM25 with the title boosted 3, facets by
-  terms aggregations, snippets with its SnippetGenerator.
+  Danish stop words, Danish Snowball stemmer), BM25 with the title boosted 3, prefixes
+  as a regex over the terms, facets by terms aggregations, snippets with its
+  SnippetGenerator.
 
 Every variant returns the total number of matches, as the API does.
 """
 
 from __future__ import annotations
 
-import json
+import re
 import sqlite3
 from collections import Counter
 from datetime import date, datetime
@@ -121,18 +131,22 @@ def danish_tokens(analyzer, text: str, mode: str = "index") -> list[str]:
     return [t.text for t in analyzer(text, mode=mode)]
 
 
+def _fts_string(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
 class Fts5Engine:
     name = "fts5"
     DB = "fts5.sqlite"
+    COLUMNS = ("title", "text", "title_terms", "text_terms")
 
     def __init__(self):
-        from searchapp.whoosh_engine.analysis import DanishAnalyzer
+        from searchapp.whoosh_engine.analysis import DanishAnalyzer, stem_word
 
         self.analyzer = DanishAnalyzer()
+        self.stem = stem_word
 
-    def build(self, items, path: Path, analysed: list | None = None) -> None:
-        """Index `items`. With `analysed` (a list), the token strings are made first and
-        appended to it, so the caller can time analysis and inserting apart."""
+    def build(self, items, path: Path) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(path / self.DB)
@@ -142,37 +156,52 @@ class Fts5Engine:
             PRAGMA synchronous = NORMAL;
             CREATE TABLE items (
                 id INTEGER PRIMARY KEY, item_id TEXT UNIQUE, committee TEXT, status TEXT,
-                year TEXT, day INTEGER, doc TEXT);
+                year TEXT, day INTEGER, meeting_date TEXT, number TEXT, case_number TEXT,
+                title TEXT, text TEXT, title_terms TEXT, text_terms TEXT);
+            CREATE TABLE cases (digits TEXT, id INTEGER);
             CREATE VIRTUAL TABLE fts USING fts5(
-                title, body, tokenize = "unicode61 remove_diacritics 0 tokenchars '-.,'");
+                title, text, title_terms, text_terms, content = 'items',
+                content_rowid = 'id', tokenize = "unicode61 remove_diacritics 0");
             """
         )
+        from searchapp.casenumbers import CaseNumber
+
         analyzer = self.analyzer
-        batch: list = []
+        rows, cases = [], []
 
         def flush():
-            db.executemany("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           [row[:7] for row in batch])  # fmt: skip
-            db.executemany("INSERT INTO fts (rowid, title, body) VALUES (?, ?, ?)",
-                           [(row[0], row[7], row[8]) for row in batch])  # fmt: skip
-            batch.clear()
+            db.executemany("INSERT INTO items VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+            db.executemany("INSERT INTO cases VALUES (?, ?)", cases)
+            rows.clear()
+            cases.clear()
 
         with db:
             for rowid, item in enumerate(items, 1):
-                title = " ".join(danish_tokens(analyzer, item.title))
-                body = " ".join(danish_tokens(analyzer, item.text))
-                doc = json.dumps({"id": item.id, "title": item.title, "text": item.text,
-                                  "committee": item.committee,
-                                  "meeting_date": item.meeting_date, "number": item.number,
-                                  "status": item.status, "case_number": item.case_number},
-                                 ensure_ascii=False)  # fmt: skip
-                batch.append((rowid, item.id, item.committee, item.status, item.year,
-                              date.fromisoformat(item.meeting_date).toordinal(), doc,
-                              title, body))  # fmt: skip
-                if len(batch) >= 500:
+                try:
+                    day = date.fromisoformat(item.meeting_date).toordinal()
+                except (TypeError, ValueError):
+                    day = 0
+                rows.append((rowid, item.id, item.committee, item.status, item.year, day,
+                             item.meeting_date, item.number, item.case_number, item.title,
+                             item.text, " ".join(danish_tokens(analyzer, item.title)),
+                             " ".join(danish_tokens(analyzer, item.text))))  # fmt: skip
+                for value in {item.case_number, *item.case_numbers} - {""}:
+                    number = CaseNumber.parse(value)
+                    if number:
+                        cases.append((number.digits, rowid))
+                if len(rows) >= 500:
                     flush()
-            if batch:
-                flush()
+            flush()
+            # sqlite-utils' populate_fts, and the indexes a filter and a date order need
+            db.executescript(
+                """
+                INSERT INTO fts (rowid, title, text, title_terms, text_terms)
+                    SELECT id, title, text, title_terms, text_terms FROM items;
+                CREATE INDEX cases_digits ON cases (digits);
+                CREATE INDEX items_committee_day ON items (committee, day);
+                CREATE INDEX items_day ON items (day);
+                """
+            )
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         db.close()
 
@@ -181,74 +210,131 @@ class Fts5Engine:
         self.db.execute("PRAGMA query_only = 1")
         self.db.execute("PRAGMA cache_size = -200000")  # 200 MB page cache at most
 
-    def match(self, query: dict) -> str:
-        tokens = []
-        for word in query["words"]:
-            tokens += danish_tokens(self.analyzer, word, mode="query")
-        tokens = [t.replace('"', '""') for t in tokens]
-        if not tokens:
+    # The query
+
+    def _terms(self, words) -> list[str]:
+        out = []
+        for word in words:
+            out += danish_tokens(self.analyzer, word, mode="query")
+        return out
+
+    def match(self, query: dict) -> str | None:
+        """The MATCH expression of a query; None for one without words."""
+        op = query["op"]
+        if op == "none":
+            return None
+        title_only = query.get("field") == "title"
+        terms_cols = "{title_terms}" if title_only else "{title_terms text_terms}"
+        if op == "phrase":  # the words as written, stop words and all
+            cols = "{title}" if title_only else "{title text}"
+            return f"{cols} : {_fts_string(' '.join(query['words']))}"
+        if op == "prefix":
+            terms = self._terms(query["words"][:1])
+            return f"{terms_cols} : {_fts_string(terms[0])} *" if terms else '""'
+        terms = self._terms(query["words"])
+        if not terms:
             return '""'
-        if query["phrase"]:
-            # Stop words are gone and compound parts sit between the words in the token
-            # string, so an exact FTS5 phrase would miss: the words near each other.
-            if len(tokens) == 1:
-                return f'"{tokens[0]}"'
-            return "NEAR(" + " ".join(f'"{t}"' for t in tokens) + f", {len(query['words']) + 2})"
-        return " AND ".join(f'"{t}"' for t in tokens)
+        joint = " OR " if op == "or" else " AND "
+        expr = f"{terms_cols} : (" + joint.join(_fts_string(t) for t in terms) + ")"
+        excluded = self._terms(query.get("exclude", ()))
+        if excluded:
+            expr += f" NOT {terms_cols} : (" + " OR ".join(map(_fts_string, excluded)) + ")"
+        return expr
+
+    def snippet_match(self, query: dict) -> str | None:
+        """What the snippet marks in the text as written: the phrase, or each word by
+        its stem (Danish letters as written) as a prefix."""
+        op = query["op"]
+        if op == "none":
+            return None
+        if op == "phrase":
+            return f"{{text}} : {_fts_string(' '.join(query['words']))}"
+        stems = {self.stem(w.lower()) for w in query["words"] if w.strip()}
+        stems = [s for s in stems if s]
+        if not stems:
+            return None
+        return "{text} : (" + " OR ".join(f"{_fts_string(s)} *" for s in sorted(stems)) + ")"
+
+    def _where(self, query: dict, match: str | None, with_committee: bool, with_status: bool):
+        where, args = [], []
+        if match is not None:
+            where.append("items.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
+            args.append(match)
+        if query["from"]:
+            where.append("items.day BETWEEN ? AND ?")
+            args += [_day(query["from"], 0), _day(query["to"], 10**7)]
+        if query.get("case"):
+            where.append("items.id IN (SELECT id FROM cases WHERE digits = ?)")
+            args.append(query["case"])
+        if with_committee and query.get("committee"):
+            where.append("items.committee = ?")
+            args.append(query["committee"])
+        if with_status and query.get("status"):
+            where.append("items.status = ?")
+            args.append(query["status"])
+        return (" WHERE " + " AND ".join(where)) if where else "", args
 
     def search(self, query: dict, facets: bool = True, snippets: bool = True):
-        match = self.match(query)
-        where, args = ["fts MATCH ?"], [match]
-        date_sql, date_args = "", []
-        if query["from"]:
-            date_sql = " AND items.day BETWEEN ? AND ?"
-            date_args = [_day(query["from"], 0), _day(query["to"], 10**7)]
-        committee_sql, committee_args = "", []
-        if query["committee"]:
-            committee_sql, committee_args = " AND items.committee = ?", [query["committee"]]
-        filters = date_sql + committee_sql
         db = self.db
-        rows = db.execute(
-            "SELECT fts.rowid, bm25(fts, ?, 1.0) AS score FROM fts JOIN items "
-            "ON items.id = fts.rowid WHERE " + " AND ".join(where) + filters
-            + " ORDER BY score LIMIT ?",
-            [TITLE_WEIGHT, *args, *date_args, *committee_args, PER_PAGE],
-        ).fetchall()  # fmt: skip
-        if facets:
-            by_c, by_s, by_y = Counter(), Counter(), Counter()
-            for committee, status, year, n in db.execute(
-                "SELECT committee, status, year, count(*) FROM items WHERE id IN "
-                "(SELECT rowid FROM fts WHERE fts MATCH ?)" + date_sql
-                + " GROUP BY committee, status, year",
-                [match, *date_args],
-            ):  # fmt: skip
-                by_c[committee] += n
-                if not query["committee"] or committee == query["committee"]:
-                    by_s[status] += n
-                    by_y[year] += n
-            total = sum(by_s.values())
+        match = self.match(query)
+        offset = (query.get("page", 1) - 1) * PER_PAGE
+        by_date = query.get("sort", "relevance") == "date_desc" or match is None
+        where, args = self._where(query, None, True, True)
+        order = "items.day DESC, items.committee, items.number"
+        if match is None:
+            rows = db.execute(f"SELECT items.id, NULL FROM items{where} ORDER BY {order} "
+                              "LIMIT ? OFFSET ?", [*args, PER_PAGE, offset]).fetchall()  # fmt: skip
         else:
-            total = db.execute(
-                "SELECT count(*) FROM fts JOIN items ON items.id = fts.rowid "
-                "WHERE fts MATCH ?" + filters, [match, *date_args, *committee_args],
-            ).fetchone()[0]  # fmt: skip
+            joined = where.replace(" WHERE ", " AND ", 1)
+            rank = "items.day DESC" if by_date else "score"
+            rows = db.execute(
+                "SELECT fts.rowid, bm25(fts, ?, 1.0, ?, 1.0) AS score FROM fts JOIN items "
+                f"ON items.id = fts.rowid WHERE fts MATCH ?{joined} ORDER BY {rank} "
+                "LIMIT ? OFFSET ?",
+                [TITLE_WEIGHT, TITLE_WEIGHT, match, *args, PER_PAGE, offset],
+            ).fetchall()  # fmt: skip
+        if facets:
+            # One GROUP BY; each facet then counted over the rows passing the others.
+            fwhere, fargs = self._where(query, match, False, False)
+            by_c, by_s, by_y = Counter(), Counter(), Counter()
+            total = 0
+            for committee, status, year, n in db.execute(
+                f"SELECT committee, status, year, count(*) FROM items{fwhere} "
+                "GROUP BY committee, status, year", fargs,
+            ):  # fmt: skip
+                ok_c = not query.get("committee") or committee == query["committee"]
+                ok_s = not query.get("status") or status == query["status"]
+                if ok_s:
+                    by_c[committee] += n
+                if ok_c:
+                    by_s[status] += n
+                if ok_c and ok_s:
+                    by_y[year] += n
+                    total += n
+        else:
+            cwhere, cargs = self._where(query, match, True, True)
+            total = db.execute(f"SELECT count(*) FROM items{cwhere}", cargs).fetchone()[0]
         hits = []
         if rows:
             ids = [r[0] for r in rows]
             marks = ",".join("?" * len(ids))
             snippet_of = {}
-            if snippets:
+            marking = self.snippet_match(query) if snippets else None
+            if marking:
                 snippet_of = dict(db.execute(
                     "SELECT rowid, snippet(fts, 1, '<mark>', '</mark>', '…', 40) FROM fts "
-                    f"WHERE fts MATCH ? AND rowid IN ({marks})", [match, *ids],
+                    f"WHERE fts MATCH ? AND rowid IN ({marks})", [marking, *ids],
                 ).fetchall())  # fmt: skip
-            docs = dict(db.execute(f"SELECT id, doc FROM items WHERE id IN ({marks})", ids))
+            cols = "id, item_id, title, committee, status, meeting_date, number, case_number"
+            lead = ", substr(text, 1, 240)" if snippets else ", ''"
+            found = {r[0]: r for r in db.execute(
+                f"SELECT {cols}{lead} FROM items WHERE id IN ({marks})", ids)}  # fmt: skip
             for rowid, score in rows:
-                doc = json.loads(docs[rowid])
-                doc.pop("text")
-                doc["snippet"] = snippet_of.get(rowid, "")
-                doc["score"] = -score
-                hits.append(doc)
+                r = found[rowid]
+                hits.append({"item_id": r[1], "title": r[2], "committee": r[3],
+                             "status": r[4], "meeting_date": r[5], "number": r[6],
+                             "case_number": r[7], "snippet": snippet_of.get(rowid, r[8]),
+                             "score": None if score is None else -score})  # fmt: skip
         return total, hits
 
     def close(self) -> None:
@@ -288,9 +374,12 @@ class TantivyEngine:
         sb.add_text_field("meeting_date", stored=True, tokenizer_name="raw")
         sb.add_text_field("number", stored=True, tokenizer_name="raw")
         sb.add_text_field("case_number", stored=True, tokenizer_name="raw")
+        sb.add_text_field("case_digits", stored=False, tokenizer_name="raw")
         return sb.build()
 
     def build(self, items, path: Path, threads: int = 2) -> None:
+        from searchapp.casenumbers import CaseNumber
+
         t = self.t
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
@@ -298,12 +387,20 @@ class TantivyEngine:
         index.register_tokenizer(self.TOKENIZER, self.analyzer)
         writer = index.writer(heap_size=256_000_000, num_threads=threads)
         for item in items:
-            writer.add_document(t.Document(
+            doc = t.Document(
                 item_id=item.id, title=item.title, text=item.text, committee=item.committee,
-                status=item.status, year=item.year,
-                date=datetime.fromisoformat(item.meeting_date), meeting_date=item.meeting_date,
+                status=item.status, year=item.year, meeting_date=item.meeting_date,
                 number=item.number, case_number=item.case_number,
-            ))  # fmt: skip
+            )  # fmt: skip
+            try:
+                doc.add_date("date", datetime.fromisoformat(item.meeting_date))
+            except (TypeError, ValueError):
+                pass
+            for value in {item.case_number, *item.case_numbers} - {""}:
+                number = CaseNumber.parse(value)
+                if number:
+                    doc.add_text("case_digits", number.digits)
+            writer.add_document(doc)
         writer.commit()
         writer.wait_merging_threads()
 
@@ -315,29 +412,53 @@ class TantivyEngine:
         self.index.reload()
         self.searcher = self.index.searcher()
 
+    def _word(self, word: str, fields):
+        """A word in any of `fields` (the title boosted): None when it analyses away."""
+        Q, Occur, schema = self.t.Query, self.t.Occur, self.schema
+        tokens = self.analyzer.analyze(word)
+        if not tokens:
+            return None
+        parts = []
+        for token in tokens:
+            parts.append(Q.boolean_query([
+                (Occur.Should, Q.boost_query(Q.term_query(schema, f, token), TITLE_WEIGHT)
+                 if f == "title" else Q.term_query(schema, f, token)) for f in fields
+            ]))  # fmt: skip
+        return parts[0] if len(parts) == 1 else Q.boolean_query(
+            [(Occur.Must, p) for p in parts])
+
     def _query(self, query: dict, with_committee: bool = True):
         t = self.t
         Q, Occur = t.Query, t.Occur
         schema = self.schema
-        musts = []
-        if query["phrase"]:
+        fields = ("title",) if query.get("field") == "title" else ("title", "text")
+        op = query["op"]
+        musts, shoulds, nots = [], [], []
+        if op == "phrase":
             # (offset, term): a stop word keeps its place in the phrase, as it does in
             # the index (tantivy's stop filter leaves the positions as they were).
             tokens = []
             for offset, word in enumerate(query["words"]):
                 tokens += [(offset, token) for token in self.analyzer.analyze(word)]
+            field = fields[-1]
             if len(tokens) > 1:
-                musts.append(Q.phrase_query(schema, "text", tokens))
+                musts.append(Q.phrase_query(schema, field, tokens))
             elif tokens:
-                musts.append(Q.term_query(schema, "text", tokens[0][1]))
-        else:
+                musts.append(Q.term_query(schema, field, tokens[0][1]))
+        elif op == "prefix":
+            pattern = re.escape(query["words"][0].lower()) + ".*"
+            musts.append(Q.boolean_query([
+                (Occur.Should, Q.regex_query(schema, f, pattern)) for f in fields
+            ]))  # fmt: skip
+        elif op in ("and", "or"):
             for word in query["words"]:
-                for token in self.analyzer.analyze(word):
-                    musts.append(Q.boolean_query([
-                        (Occur.Should, Q.boost_query(Q.term_query(schema, "title", token),
-                                                     TITLE_WEIGHT)),
-                        (Occur.Should, Q.term_query(schema, "text", token)),
-                    ]))  # fmt: skip
+                found = self._word(word, fields)
+                if found is not None:
+                    (shoulds if op == "or" else musts).append(found)
+            for word in query.get("exclude", ()):
+                found = self._word(word, fields)
+                if found is not None:
+                    nots.append(found)
         filters = []
         if query["from"]:
             filters.append(Q.range_query(
@@ -345,25 +466,40 @@ class TantivyEngine:
                 datetime.fromisoformat(query["from"]),
                 datetime.fromisoformat(query["to"] + "T23:59:59"),
             ))  # fmt: skip
-        if with_committee and query["committee"]:
+        if with_committee and query.get("committee"):
             filters.append(Q.term_query(schema, "committee", query["committee"]))
-        if not musts:
+        if query.get("status"):
+            filters.append(Q.term_query(schema, "status", query["status"]))
+        if query.get("case"):
+            filters.append(Q.term_query(schema, "case_digits", query["case"]))
+        if shoulds:
+            musts.append(Q.boolean_query([(Occur.Should, s) for s in shoulds]))
+        if op != "none" and not musts:
             return Q.empty_query()
-        return Q.boolean_query([(Occur.Must, q) for q in musts + filters])
+        clauses = [(Occur.Must, q) for q in musts + filters] + [(Occur.MustNot, q) for q in nots]
+        if not clauses:
+            return Q.all_query()
+        if not musts and not filters:
+            clauses.append((Occur.Must, Q.all_query()))
+        return Q.boolean_query(clauses)
 
     def search(self, query: dict, facets: bool = True, snippets: bool = True):
         t = self.t
         searcher = self.searcher
         q = self._query(query)
-        result = searcher.search(q, PER_PAGE, count=True)
+        offset = (query.get("page", 1) - 1) * PER_PAGE
+        if query.get("sort", "relevance") == "date_desc" or query["op"] == "none":
+            result = searcher.search(q, PER_PAGE, count=True, order_by_field="date",
+                                     offset=offset, order=t.Order.Desc)  # fmt: skip
+        else:
+            result = searcher.search(q, PER_PAGE, count=True, offset=offset)
         total = result.count
         if facets:
-            terms = {"terms": {"size": 100}}
 
             def agg(field):
-                return {"terms": {**terms["terms"], "field": field}}
+                return {"terms": {"size": 100, "field": field}}
 
-            if query["committee"]:
+            if query.get("committee"):
                 searcher.aggregate(self._query(query, with_committee=False),
                                    {"committee": agg("committee")})  # fmt: skip
                 searcher.aggregate(q, {"status": agg("status"), "year": agg("year")})
@@ -373,14 +509,17 @@ class TantivyEngine:
         hits = []
         generator = (
             t.SnippetGenerator.create(searcher, q, self.schema, "text")
-            if snippets and result.hits else None
+            if snippets and result.hits and query["op"] != "none" else None
         )  # fmt: skip
         for score, address in result.hits:
             doc = searcher.doc(address)
             hit = {name: doc.get_first(name) for name in
                    ("item_id", "title", "committee", "status", "meeting_date", "number",
                     "case_number")}  # fmt: skip
-            hit["snippet"] = generator.snippet_from_doc(doc).to_html() if generator else ""
+            if generator:
+                hit["snippet"] = generator.snippet_from_doc(doc).to_html()
+            elif snippets:
+                hit["snippet"] = (doc.get_first("text") or "")[:240]
             hit["score"] = score
             hits.append(hit)
         return total, hits

@@ -1,17 +1,20 @@
-"""`python -m bench run`: every measurement of issue #6, side by side, in one run.
+"""`python -m bench run`: every measurement of issues #6 and #19, side by side, in one run.
 
-For each --size: generate the items (cached by size and seed in the work folder), index
-them with each system in its own child process (items/s, index size, peak RSS), then in
-this process open all three and run the query mix warm, round-robin (each query by each
-system in turn, the order rotated, so the machine's noise hits all of them alike), in
-three variants: with facets and snippets, without facets, without snippets. Then the
+For each corpus (each --size of the generated one, and with --greve the real Greve
+minutes read by searchapp's own reader): index the items with each system in its own
+child process (items/s, CPU seconds, index size, peak RSS), then in this process open
+all three and run the query mix warm, round-robin (each query by each system in turn,
+the order rotated, so the machine's noise hits all of them alike), in three variants:
+with facets and snippets, without facets, without snippets; p95 by query kind. Then the
 Whoosh search path is timed stage by stage and profiled with cProfile, each system's
-searching memory is measured in a child, and the real server (`searchapp serve`,
-waitress) is run on 127.0.0.1 and asked the same mix over HTTP. Once per run: the PDF
-extraction rate (a full reindex of generated PDFs on both cores) and the no-change
-reindex of 1,000 small files.
+searching memory is measured in a child, and the real server (`searchapp serve`) is
+run on 127.0.0.1 with one worker process and with one per core, each asked the mix by
+1, 4 and 16 clients at once (bench/load.py). Once per run: the PDF pipeline (a full
+reindex of generated PDFs on both cores: pages/s extracting, and with indexing) and the
+no-change reindex of 1,000 small files. The load average is noted at each step.
 
-Writes bench/results/<date>-<size>.json and .md (with -quick in the name for --quick).
+Writes bench/results/<date>-<size>.json and .md (-quick in the name for --quick;
+<date>-greve.* for the real minutes).
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
-import http.client
 import io
 import json
 import os
@@ -27,33 +29,36 @@ import platform
 import pstats
 import random
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
 from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlencode
 
 from . import report
 from .generate import DEFAULT_CORPUS, load_vocabulary, read_items, write_items
-from .queries import build_mix, params
+from .load import load_levels
+from .queries import build_mix
 
 BENCH = Path(__file__).resolve().parent
 PROJECT = BENCH.parent
 RESULTS = BENCH / "results"
 SYSTEMS = ("whoosh", "fts5", "tantivy")
 VARIANTS = ("full", "no_facets", "no_snippets")
-HOST = "127.0.0.1"  # loopback only
 GENERATOR_VERSION = 1  # bump when generate.py changes what it makes
-MAX_HTTP_REQUESTS = 5000
-HTTP_TIMEOUT = 60.0
+GREVE = PROJECT.parent / "shared" / "real" / "publishing-json" / "greve"
+CLIENT_LEVELS = (1, 4, 16)
 
 
 def log(message: str) -> None:
     print(f"[{datetime.now():%H:%M:%S}] {message}", flush=True)
+
+
+def loadavg() -> list[float]:
+    with contextlib.suppress(OSError):
+        return [round(x, 2) for x in os.getloadavg()]
+    return []
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -103,6 +108,38 @@ def items_file(workdir: Path, size: int, seed: int, corpus: Path) -> Path:
         log(f"  {n:,} items, {chars / n / 1000:.1f} K characters an item, "
             f"{time.perf_counter() - started:.0f} s")  # fmt: skip
     return path
+
+
+def real_items_file(workdir: Path, folder: Path) -> tuple[Path, int]:
+    """The items of every meeting file in `folder`, read by searchapp's own readers
+    (searchapp.ingest.read_file), as JSON lines; cached by the folder's files and their
+    times. Returns (the file, the number of items)."""
+    from searchapp.ingest import IngestError, read_file
+
+    files = sorted(p for p in folder.iterdir() if p.is_file())
+    if not files:
+        raise SystemExit(f"bench: no files in {folder}")
+    stamp = abs(hash(tuple((p.name, p.stat().st_mtime_ns) for p in files))) % 10**10
+    path = workdir / f"real-{folder.name}-{len(files)}-{stamp}.jsonl"
+    if path.exists():
+        return path, sum(1 for _ in open(path, encoding="utf-8"))
+    log(f"reading {len(files)} files of {folder} with searchapp's readers -> {path}")
+    n = 0
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        for file in files:
+            try:
+                meetings = read_file(file)
+            except IngestError as exc:
+                log(f"  skipped: {exc}")
+                continue
+            for meeting in meetings:
+                for item in meeting.items:
+                    f.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
+                    n += 1
+    tmp.replace(path)
+    log(f"  {n:,} items")
+    return path, n
 
 
 def pdf_corpus(workdir: Path, meetings: int, corpus: Path) -> Path:
@@ -157,7 +194,9 @@ def time_queries(engines: dict, queries: list[dict], rounds: int, budget_s: floa
                  seed: int) -> dict:  # fmt: skip
     """Warm: one pass of everything first. Then `rounds` rounds (fewer if the time budget
     runs out): every query in a shuffled order, each system in turn (order rotated),
-    each variant. Returns ms lists per system and variant, and totals per query."""
+    each variant. Returns ms lists per system and variant, wall clock and CPU (the
+    process's: the search is all this process does then, and the CPU it took is less
+    disturbed by the other processes of a busy machine), and totals per query."""
     rng = random.Random(seed)
     totals: dict[str, dict[str, int]] = defaultdict(dict)
     for q in queries:
@@ -167,7 +206,9 @@ def time_queries(engines: dict, queries: list[dict], rounds: int, budget_s: floa
                 if variant == "full":
                     totals[q["id"]][name] = total
     samples = {name: {v: [] for v in _variants(engine)} for name, engine in engines.items()}
+    cpu = {name: {v: [] for v in _variants(engine)} for name, engine in engines.items()}
     per_query = {name: defaultdict(list) for name in engines}
+    per_query_cpu = {name: defaultdict(list) for name in engines}
     names = list(engines)
     deadline = time.monotonic() + budget_s
     done_rounds = 0
@@ -180,17 +221,22 @@ def time_queries(engines: dict, queries: list[dict], rounds: int, budget_s: floa
                 engine = engines[name]
                 for variant in _variants(engine):
                     kwargs = _variant_kwargs(variant)
+                    c0 = time.process_time()
                     t0 = time.perf_counter()
                     engine.search(q, **kwargs)
                     ms = (time.perf_counter() - t0) * 1000
+                    cpu_ms = (time.process_time() - c0) * 1000
                     samples[name][variant].append(ms)
+                    cpu[name][variant].append(cpu_ms)
                     if variant == "full":
                         per_query[name][q["id"]].append(ms)
+                        per_query_cpu[name][q["id"]].append(cpu_ms)
         done_rounds += 1
         if time.monotonic() > deadline:
             break
-    return {"samples": samples, "totals": dict(totals), "rounds": done_rounds,
-            "per_query": {n: dict(v) for n, v in per_query.items()}}  # fmt: skip
+    return {"samples": samples, "cpu": cpu, "totals": dict(totals), "rounds": done_rounds,
+            "per_query": {n: dict(v) for n, v in per_query.items()},
+            "per_query_cpu": {n: dict(v) for n, v in per_query_cpu.items()}}  # fmt: skip
 
 
 def whoosh_stages(engine, queries: list[dict], rounds: int = 2) -> dict:
@@ -242,166 +288,70 @@ def profile_whoosh(engine, queries: list[dict], out_file: Path, top: int = 30) -
             "file": out_file.name}  # fmt: skip
 
 
-# --- HTTP against the real server ---------------------------------------------------------
+# --- One corpus ---------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
+def per_kind(queries: list[dict], per_query: dict) -> dict:
+    """p50 / p95 / p99 of every sample of the queries of each kind, per system."""
+    kinds: dict[str, list[str]] = defaultdict(list)
+    for q in queries:
+        kinds[q["kind"]].append(q["id"])
+    return {kind: {name: stats([ms for qid in ids for ms in per_query[name].get(qid, [])])
+                   for name in per_query}
+            for kind, ids in kinds.items()}  # fmt: skip
 
 
-class Server:
-    """`searchapp serve` (waitress) on 127.0.0.1 in a child process."""
-
-    def __init__(self, index_root: Path, workdir: Path, threads: int = 4):
-        self.port = free_port()
-        sources = workdir / "no-sources"
-        sources.mkdir(exist_ok=True)
-        self.config = workdir / f"serve-{self.port}.toml"
-        self.config.write_text(
-            f'[sources]\npaths = ["{sources}"]\n[index]\npath = "{index_root}"\n'
-            f'[server]\nhost = "{HOST}"\nport = {self.port}\n',
-            encoding="utf-8",
-        )
-        self.log_path = workdir / f"serve-{self.port}.log"
-        self.log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "searchapp", "serve", "--config", str(self.config),
-             "--threads", str(threads)],
-            stdout=self.log, stderr=subprocess.STDOUT, env=_env(), cwd=PROJECT,
-            start_new_session=True,
-        )  # fmt: skip
-        self.conn: http.client.HTTPConnection | None = None
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"the server exited: {self.log_path.read_text()[-2000:]}")
-            try:
-                status, _ = self.get("/api/search?q=")
-                if status == 200:
-                    return
-            except OSError:
-                self.close_conn()
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("the server did not answer within 120 s")
-
-    def get(self, path: str) -> tuple[int, bytes]:
-        if self.conn is None:
-            self.conn = http.client.HTTPConnection(HOST, self.port, timeout=HTTP_TIMEOUT)
-        self.conn.request("GET", path, headers={"Accept-Encoding": "identity"})
-        response = self.conn.getresponse()
-        body = response.read()
-        if (response.getheader("connection") or "").lower() == "close":
-            self.close_conn()
-        return response.status, body
-
-    def close_conn(self) -> None:
-        if self.conn is not None:
-            self.conn.close()
-            self.conn = None
-
-    def memory(self) -> dict:
-        from .worker import proc_status
-
-        return proc_status(self.proc.pid)
-
-    def stop(self) -> None:
-        self.close_conn()
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
-
-
-def time_http(index_root: Path, workdir: Path, queries: list[dict], rounds: int,
-              budget_s: float, seed: int) -> dict:  # fmt: skip
-    server = Server(index_root, workdir)
-    try:
-        memory_idle = server.memory()
-        paths = [f"/api/search?{urlencode(params(q), doseq=True)}" for q in queries]
-        errors = 0
-        for path in paths:  # warm
-            status, _ = server.get(path)
-            errors += status != 200
-        rng = random.Random(seed)
-        samples: list[float] = []
-        deadline = time.monotonic() + budget_s
-        requests = len(paths)
-        done_rounds = 0
-        for _ in range(rounds):
-            order = list(paths)
-            rng.shuffle(order)
-            for path in order:
-                t0 = time.perf_counter()
-                status, body = server.get(path)
-                samples.append((time.perf_counter() - t0) * 1000)
-                errors += status != 200
-                requests += 1
-                if requests >= MAX_HTTP_REQUESTS:
-                    break
-            done_rounds += 1
-            if time.monotonic() > deadline or requests >= MAX_HTTP_REQUESTS:
-                break
-        memory = server.memory()
-    finally:
-        server.stop()
-    return {"samples": samples, "errors": errors, "rounds": done_rounds,
-            "requests": requests, "rss_idle": memory_idle.get("VmRSS", 0),
-            "rss": memory.get("VmRSS", 0), "vm_hwm": memory.get("VmHWM", 0),
-            "server": "searchapp serve (waitress, 4 threads), sequential keep-alive client"}
-
-
-# --- One size ------------------------------------------------------------------------------
-
-
-def run_size(size: int, args, workdir: Path, quick: bool) -> dict:
-    corpus = Path(args.corpus)
-    items_path = items_file(workdir, size, args.seed, corpus)
-    sample = list(read_items(items_path, min(size, 3000)))
-    queries = build_mix(sample, args.queries, seed=args.seed + 6)
+def run_corpus(label, items_path: Path, count: int, args, workdir: Path, quick: bool,
+               source: str) -> dict:  # fmt: skip
+    """Everything measured on one corpus: `count` items of `items_path`."""
+    sample = list(read_items(items_path, min(count, 3000)))
+    queries = build_mix(sample, args.queries, seed=args.seed + 6, source=source)
     del sample
-    ixdir = workdir / f"indexes-{size}{'-quick' if quick else ''}"
+    ixdir = workdir / f"indexes-{label}{'-quick' if quick else ''}"
     shutil.rmtree(ixdir, ignore_errors=True)
     ixdir.mkdir(parents=True)
     queries_path = ixdir / "queries.json"
     queries_path.write_text(json.dumps(queries, ensure_ascii=False, indent=1), encoding="utf-8")
-    result: dict = {"size": size, "queries": queries, "indexing": {}}
+    result: dict = {"size": count, "label": label, "corpus": source, "queries": queries,
+                    "indexing": {}, "load": {"start": loadavg()}}  # fmt: skip
+    name_of = f"{count:,} items" if isinstance(label, int) else f"{label} ({count:,} items)"
 
     indexes = {name: ixdir / name for name in SYSTEMS}
     for name in ("fts5", "tantivy", "whoosh"):
-        log(f"[{size:,}] indexing with {name} (child process)")
+        log(f"[{name_of}] indexing with {name} (child process), load {loadavg()}")
         r = run_worker("build", "--system", name, "--items", str(items_path), "--limit",
-                       str(size), "--out", str(indexes[name]))  # fmt: skip
-        log(f"  {r['items_per_s']:.0f} items/s, {r['seconds']:.1f} s, "
-            f"{r['size_bytes'] / 1e6:.0f} MB on disk, peak RSS {r['peak_rss'] / 1e6:.0f} MB")
+                       str(count), "--out", str(indexes[name]))  # fmt: skip
+        r["load_after"] = loadavg()
+        log(f"  {r['items_per_s']:.0f} items/s ({r['items'] / r['cpu_seconds']:.0f} a CPU "
+            f"second), {r['seconds']:.1f} s, {r['size_bytes'] / 1e6:.0f} MB on disk, peak RSS "
+            f"{r['peak_rss'] / 1e6:.0f} MB")  # fmt: skip
         result["indexing"][name] = r
     if "analysis_seconds_warm" in result["indexing"]["fts5"]:
         r = result["indexing"]["fts5"]
-        r["items_per_s_insert_only"] = size / max(1e-9, r["seconds"] - r["analysis_seconds_warm"])
+        r["items_per_s_insert_only"] = count / max(1e-9, r["seconds"] - r["analysis_seconds_warm"])
 
     if args.profile_index:
-        n = min(size, args.profile_index)
-        log(f"[{size:,}] cProfile of Whoosh indexing, {n} items (child process)")
-        prof = RESULTS / f"{args.date}-{size}{'-quick' if quick else ''}-index-profile.txt"
+        n = min(count, args.profile_index)
+        log(f"[{name_of}] cProfile of Whoosh indexing, {n} items (child process)")
+        prof = RESULTS / f"{args.date}-{label}{'-quick' if quick else ''}-index-profile.txt"
         r = run_worker("build", "--system", "whoosh", "--items", str(items_path), "--limit",
                        str(n), "--out", str(ixdir / "whoosh-profiled"), "--profile", str(prof))
         result["index_profile"] = {"items": n, "file": prof.name, "top": r["profile_top"],
                                    "items_per_s_profiled": r["items_per_s"]}  # fmt: skip
         shutil.rmtree(ixdir / "whoosh-profiled", ignore_errors=True)
 
-    log(f"[{size:,}] queries in this process: {len(queries)} queries x {args.rounds} rounds, "
-        "3 systems x 3 variants, round-robin")
+    log(f"[{name_of}] queries in this process: {len(queries)} queries x {args.rounds} rounds, "
+        f"3 systems x 3 variants, round-robin; load {loadavg()}")
     engines = open_engines(indexes)
     try:
+        result["load"]["queries_start"] = loadavg()
         timed = time_queries(engines, queries, args.rounds, args.query_budget, args.seed)
+        result["load"]["queries_end"] = loadavg()
         result["latency"] = {
             name: {v: stats(timed["samples"][name][v]) for v in VARIANTS} for name in SYSTEMS
+        }
+        result["latency_cpu"] = {
+            name: {v: stats(timed["cpu"][name][v]) for v in VARIANTS} for name in SYSTEMS
         }
         result["latency_rounds"] = timed["rounds"]
         result["totals"] = timed["totals"]
@@ -409,29 +359,36 @@ def run_size(size: int, args, workdir: Path, quick: bool) -> dict:
             name: {qid: percentile(ms, 50) for qid, ms in timed["per_query"][name].items()}
             for name in SYSTEMS
         }
-        log(f"[{size:,}] Whoosh stages and cProfile")
+        result["per_kind"] = per_kind(queries, timed["per_query"])
+        result["per_kind_cpu"] = per_kind(queries, timed["per_query_cpu"])
+        result["posting_cache"] = engines["whoosh"].engine.stats().get("posting_cache")
+        log(f"[{name_of}] Whoosh stages and cProfile")
         result["whoosh_stages"] = whoosh_stages(engines["whoosh"], queries)
         RESULTS.mkdir(exist_ok=True)
-        prof_file = RESULTS / f"{args.date}-{size}{'-quick' if quick else ''}-profile.txt"
+        prof_file = RESULTS / f"{args.date}-{label}{'-quick' if quick else ''}-profile.txt"
         result["profile"] = profile_whoosh(engines["whoosh"], queries, prof_file)
     finally:
         for engine in engines.values():
             engine.close()
         del engines
 
-    log(f"[{size:,}] searching memory per system (child processes)")
+    log(f"[{name_of}] searching memory per system (child processes)")
     result["search_rss"] = {
         name: run_worker("search-rss", "--system", name, "--index", str(indexes[name]),
                          "--queries", str(queries_path), "--passes", str(args.rss_passes))
         for name in SYSTEMS
     }
     if not args.no_http:
-        log(f"[{size:,}] HTTP: searchapp serve on {HOST}, {len(queries)} queries x "
-            f"{args.http_rounds} rounds")
-        http = time_http(indexes["whoosh"], ixdir, queries, args.http_rounds,
-                         args.query_budget / 2, args.seed)  # fmt: skip
-        http["latency"] = stats(http.pop("samples"))
-        result["http"] = http
+        workers = sorted({1, args.workers})
+        log(f"[{name_of}] HTTP: searchapp serve with {' and '.join(map(str, workers))} "
+            f"worker(s), {', '.join(map(str, CLIENT_LEVELS))} clients, "
+            f"{args.http_seconds:g} s each")
+        result["http_load"] = [
+            load_levels(indexes["whoosh"], ixdir, _env(), PROJECT, queries, n, CLIENT_LEVELS,
+                        args.http_seconds, args.seed, stats, log)
+            for n in workers
+        ]  # fmt: skip
+    result["load"]["end"] = loadavg()
     if not args.keep:
         shutil.rmtree(ixdir, ignore_errors=True)
     return result
@@ -487,18 +444,24 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench run", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", type=int, action="append",
-                        help="items to index (repeatable; default 10000)")
+                        help="generated items to index (repeatable; default 10000; "
+                             "0: none, with --greve)")
+    parser.add_argument("--greve", nargs="?", const=str(GREVE), metavar="DIR",
+                        help=f"also the real Greve minutes (default {GREVE})")
     parser.add_argument("--quick", action="store_true",
                         help="smoke check: 2,000 items, 20 queries, 2 rounds, 8 PDFs")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workdir", default=os.environ.get("BENCH_WORKDIR",
                                                             "/tmp/searchapp-bench"))
     parser.add_argument("--corpus", default=str(DEFAULT_CORPUS))
-    parser.add_argument("--queries", type=int, help="queries in the mix (default 50)")
+    parser.add_argument("--queries", type=int, help="queries in the mix (default 71)")
     parser.add_argument("--rounds", type=int, help="timed rounds of the mix (default 5)")
-    parser.add_argument("--http-rounds", type=int, help="timed HTTP rounds (default 5)")
     parser.add_argument("--query-budget", type=float, default=1200,
-                        help="seconds at most for the in-process rounds of one size")
+                        help="seconds at most for the in-process rounds of one corpus")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="worker processes of the server beside one (default: one a core)")
+    parser.add_argument("--http-seconds", type=float,
+                        help="seconds each level of clients runs (default 30)")
     parser.add_argument("--pdf-meetings", type=int, help="generated PDF meetings (default 60)")
     parser.add_argument("--small-files", type=int, default=1000)
     parser.add_argument("--profile-index", type=int, default=1000, metavar="N",
@@ -512,28 +475,36 @@ def main(argv=None) -> int:
     parser.add_argument("--date", default=datetime.now().strftime("%Y-%m-%d"))
     args = parser.parse_args(argv)
     quick = args.quick
-    sizes = args.size or ([2000] if quick else [10000])
-    args.queries = args.queries or (20 if quick else 50)
+    sizes = [s for s in (args.size or ([2000] if quick else [10000])) if s > 0]
+    args.queries = args.queries or (20 if quick else 71)
     args.rounds = args.rounds or (2 if quick else 5)
-    args.http_rounds = args.http_rounds or (2 if quick else 5)
+    args.http_seconds = args.http_seconds or (6 if quick else 30)
     args.pdf_meetings = args.pdf_meetings or (8 if quick else 60)
     if quick:
         args.query_budget = min(args.query_budget, 60)
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
-    load_vocabulary(args.corpus)  # fails early, with a clear message, without the corpus
+    if sizes:
+        load_vocabulary(args.corpus)  # fails early, with a clear message, without it
+    if args.greve and not Path(args.greve).is_dir():
+        raise SystemExit(f"bench: the Greve minutes are not in {args.greve} (--greve DIR)")
     RESULTS.mkdir(exist_ok=True)
     started = time.perf_counter()
     common = {"machine": machine(), "args": {k: v for k, v in vars(args).items()},
               "started": datetime.now().isoformat(timespec="seconds")}  # fmt: skip
     common["args"]["sizes"] = sizes
     common.update(run_once_per_run(args, workdir, quick))
-    for size in sizes:
+    corpora = [(size, items_file(workdir, size, args.seed, Path(args.corpus)), size, "text")
+               for size in sizes]  # fmt: skip
+    if args.greve:
+        path, count = real_items_file(workdir, Path(args.greve))
+        corpora.append(("greve", path, count, "titles"))
+    for label, path, count, source in corpora:
         result = dict(common)
         result["quick"] = quick
-        result.update(run_size(size, args, workdir, quick))
+        result.update(run_corpus(label, path, count, args, workdir, quick, source))
         result["seconds"] = time.perf_counter() - started
-        stem = f"{args.date}-{size}{'-quick' if quick else ''}"
+        stem = f"{args.date}-{label}{'-quick' if quick else ''}"
         (RESULTS / f"{stem}.json").write_text(json.dumps(result, indent=1, ensure_ascii=False),
                                               encoding="utf-8")  # fmt: skip
         (RESULTS / f"{stem}.md").write_text(report.markdown(result), encoding="utf-8")

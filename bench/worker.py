@@ -25,6 +25,12 @@ def peak_rss_bytes(children: bool = False) -> int:
     return resource.getrusage(who).ru_maxrss * 1024  # Linux: kilobytes
 
 
+def cpu_seconds() -> float:
+    """User and system CPU time of this process so far, all its threads."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def proc_status(pid: int | str = "self") -> dict:
     """VmRSS and VmHWM (peak) of a process, in bytes."""
     out = {}
@@ -59,6 +65,7 @@ def build(args) -> dict:
     engine = ENGINES[args.system]()
     out = Path(args.out)
     result: dict = {"system": args.system, "items": len(items), "rss_items_loaded": rss_loaded}
+    cpu = cpu_seconds()
     started = time.perf_counter()
     if args.system == "fts5":
         engine.build(items, out)
@@ -92,6 +99,7 @@ def build(args) -> dict:
     else:
         engine.build(items, out)
     seconds = time.perf_counter() - started
+    result["cpu_seconds"] = cpu_seconds() - cpu  # every thread of the process
     if args.system == "fts5":
         # The analysis alone, again (its caches now warm), to tell it from inserting.
         from .engines import danish_tokens

@@ -12,7 +12,9 @@ def main(argv: list[str] | None = None) -> int:
         print("commands: run (the benchmark; `python -m bench run --help`), "
               "compare (the engine against older code of its own; `--help`), "
               "growth OUT.md COMPARE.json... (the growth table of several compare runs), "
-              "report RESULT.json... (rewrite the Markdown from the JSON)")
+              "report RESULT.json... (rewrite the Markdown from the JSON), "
+              "http RESULT.json (the server under load again, on the run's kept indexes; "
+              "`--help`)")
         return 0 if argv else 2
     command, rest = argv[0], argv[1:]
     if command == "run":
@@ -34,6 +36,10 @@ def main(argv: list[str] | None = None) -> int:
         out.write_text(growth(results), encoding="utf-8")
         print(f"wrote {out}")
         return 0
+    if command == "http":
+        from .run import http_again
+
+        return http_again(rest)
     if command == "report":
         # Rewrite the Markdown of results/*.json (after report.py changed).
         import json

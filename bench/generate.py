@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from searchapp.models import STATUSES, AgendaItem
+from searchapp.models import AgendaItem
 
 PROJECT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = PROJECT.parent / "shared" / "corpus"
@@ -70,6 +70,9 @@ _DECISION_LEADS = {
     "rejected": ["Indstillingen blev ikke tiltrådt.", "{c} afviste forslaget."],
     "unknown": [""],
 }  # fmt: skip
+
+# The statuses generated items have (the model has more: recommended, referred).
+GENERATED_STATUSES = tuple(_STATUS_WEIGHTS)
 
 PARTS = ("1. Godkendelse af dagsorden", "2. Sager til beslutning", "3. Regionalpolitiske sager",
          "4. Sager til drøftelse", "5. Orienteringssager", "6. Eventuelt")  # fmt: skip
@@ -425,7 +428,7 @@ def write_small_files(folder: Path, files: int = 1000, seed: int = 3, corpus=DEF
         for n in range(rng.randint(2, 3)):
             title = rng.choice(vocab.titles)[:70]
             body = " ".join(rng.choice(vocab.sentences) for _ in range(2))
-            status = rng.choice(STATUSES)
+            status = rng.choice(GENERATED_STATUSES)
             decision = _DECISION_LEADS[status][0].format(c=committee) or "Intet at bemærke."
             items.append((title, f"SAG-{day.year}-{m * 4 + n:05d}", body, decision))
         name = f"{_slug(committee)}-{day.isoformat()}.txt"

@@ -143,7 +143,7 @@ def run_clients(port: int, paths: list[str], clients: int, seconds: float, seed:
                 response = conn.getresponse()
                 response.read()
                 status = response.status
-            except OSError as exc:
+            except Exception as exc:  # noqa: BLE001 - counted, and the client goes on
                 status = type(exc).__name__
                 conn.close()
                 conn = None

@@ -255,12 +255,15 @@ def _http(r: dict) -> list[str]:
     runs = r.get("http_load")
     if not runs:
         return []
+    again = r.get("http_again")
+    when = (f" Measured again at {again['at']} on the run's indexes (`bench http`), load "
+            f"{_load(again['load_before'])} -> {_load(again['load_after'])}." if again else "")
     lines = ["", "## The real server under load (`searchapp serve`, HTTP on 127.0.0.1)", "",
              "One worker process (waitress, 4 threads) and one per core (gunicorn's arbiter, "
              "each worker waitress with 4 threads); closed-loop clients, each with a "
              "keep-alive connection renewed every 25 requests, asking the mix over and "
              f"over for {r['args'].get('http_seconds', '?')} s a level after a warm-up. "
-             "The clients run in the benchmark's process on the same 2 cores.", "",
+             "The clients run in the benchmark's process on the same 2 cores." + when, "",
              "| workers | clients | requests | req/s | p50 ms | p95 ms | p99 ms | not 200 "
              "| load before -> after |", "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
     for run in runs:

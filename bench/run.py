@@ -394,6 +394,39 @@ def run_corpus(label, items_path: Path, count: int, args, workdir: Path, quick: 
     return result
 
 
+def http_again(argv=None) -> int:
+    """`python -m bench http RESULT.json`: the server under load again, on the indexes a
+    run kept (--keep), for a machine that was too busy then; the result's HTTP section
+    and its Markdown are rewritten, saying when and under what load."""
+    parser = argparse.ArgumentParser(prog="python -m bench http", description=http_again.__doc__)
+    parser.add_argument("result", help="a results/*.json of a run made with --keep")
+    parser.add_argument("--workdir", default=os.environ.get("BENCH_WORKDIR",
+                                                            "/tmp/searchapp-bench"))
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--http-seconds", type=float, default=30)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    path = Path(args.result)
+    result = json.loads(path.read_text(encoding="utf-8"))
+    label = result.get("label", result["size"])
+    ixdir = Path(args.workdir) / f"indexes-{label}{'-quick' if result.get('quick') else ''}"
+    if not (ixdir / "whoosh").is_dir():
+        raise SystemExit(f"bench: no kept index in {ixdir} (run with --keep)")
+    load_before = loadavg()
+    result["http_load"] = [
+        load_levels(ixdir / "whoosh", ixdir, _env(), PROJECT, result["queries"], n,
+                    CLIENT_LEVELS, args.http_seconds, args.seed, stats, log)
+        for n in sorted({1, args.workers})
+    ]  # fmt: skip
+    result["args"]["http_seconds"] = args.http_seconds
+    result["http_again"] = {"at": datetime.now().isoformat(timespec="seconds"),
+                            "load_before": load_before, "load_after": loadavg()}  # fmt: skip
+    path.write_text(json.dumps(result, indent=1, ensure_ascii=False), encoding="utf-8")
+    path.with_suffix(".md").write_text(report.markdown(result), encoding="utf-8")
+    log(f"rewrote {path} and its .md")
+    return 0
+
+
 def run_once_per_run(args, workdir: Path, quick: bool) -> dict:
     corpus = Path(args.corpus)
     out: dict = {}

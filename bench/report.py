@@ -124,6 +124,7 @@ def _header(r: dict) -> list[str]:
     return [
         f"# Benchmark: {title(r)}{' (quick)' if r.get('quick') else ''}, {r['args']['date']}",
         "",
+        f"Code: {m.get('revision', '?')}. "
         f"Machine: {m.get('cpus')} cores, {m.get('mem_total_gb')} GB; Python {m['python']}; "
         + ", ".join(f"{k} {v}" for k, v in m.get("versions", {}).items())
         + f". Seed {r['args']['seed']}; {len(r['queries'])} queries; "

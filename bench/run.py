@@ -470,7 +470,18 @@ def machine() -> dict:
 
     versions["sqlite"] = sqlite3.sqlite_version
     info["versions"] = versions
+    info["revision"] = revision()
     return info
+
+
+def revision() -> str:
+    """The commit measured: a REV file beside an exported copy (git archive), else git."""
+    rev = PROJECT / "REV"
+    if rev.exists():
+        return rev.read_text(encoding="utf-8").strip()
+    out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT, text=True,
+                         capture_output=True, check=False)  # fmt: skip
+    return out.stdout.strip() or "?"
 
 
 def main(argv=None) -> int:

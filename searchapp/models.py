@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field, fields
+from functools import cache
 
 # Decision statuses, in the order the facets list them.
 STATUSES = (
@@ -79,10 +80,15 @@ class AttachmentRef:
         return cls(**data)
 
 
+@cache
+def _field_names(cls) -> frozenset[str]:
+    return frozenset(f.name for f in fields(cls))  # dataclasses.fields is slow: asked once
+
+
 def _known(cls, data: dict) -> dict:
     """The keys of `data` that are fields of `cls`: a record stored by an older or newer
     searchapp still loads."""
-    names = {f.name for f in fields(cls)}
+    names = _field_names(cls)
     return {k: v for k, v in data.items() if k in names}
 
 
@@ -210,7 +216,7 @@ class AgendaItem:
 
     @classmethod
     def from_dict(cls, data: dict) -> AgendaItem:
-        known = {f.name for f in fields(cls)}
+        known = _field_names(cls)
         data = {k: v for k, v in data.items() if k in known}
         data["sections"] = [
             s if isinstance(s, Section) else Section.from_dict(s) for s in data.get("sections", ())

@@ -323,7 +323,7 @@ def test_file_name_that_is_not_utf8(project):
     reindex(), nothing at all is indexed and `searchapp reindex` shows a traceback
     (exit status 1). Indexing the file instead is no cure: every search that finds it
     then answers 500, as the API cannot encode its path (pdf_url, JSON). Fix: in
-    _Run.scan, fail such a name like an unreadable file; write the manifest with
+    ReindexRun.scan, fail such a name like an unreadable file; write the manifest with
     ensure_ascii=True (its keys still hold the name); and in cli/index.py _show, show
     such a name decoded as cp1252 (click.echo raises on it under a strict UTF-8
     locale). The patch is in the report."""

@@ -129,13 +129,13 @@ def test_tokens_written_out_to_runs_make_the_same_segment(tmp_path, many, monkey
     import searchapp.whoosh_engine.internals as internals
 
     runs = []
-    real_run = internals._Run
+    real_run = internals._TokenRun
 
     def counted(*args):
         runs.append(args[1])
         return real_run(*args)
 
-    monkeypatch.setattr(internals, "_Run", counted)
+    monkeypatch.setattr(internals, "_TokenRun", counted)
     held = write(tmp_path / "held", [many], bulk=True)
     assert runs == []
     spilled = write(tmp_path / "spilled", [many], bulk=True, limit_tokens=3000)

@@ -253,7 +253,7 @@ class _FieldTokens:
         return terms[order], docs[order], positions[order]
 
 
-class _Run:
+class _TokenRun:
     """One field's tokens written out sorted (a run), memory-mapped back to merge."""
 
     def __init__(self, folder: str, name: str, terms, docs, positions):
@@ -280,7 +280,7 @@ class BulkPool:
         self.folder = folder
         self._own_folder = False
         self.tokens: dict[str, _FieldTokens] = {}
-        self.runs: dict[str, list[_Run]] = {}
+        self.runs: dict[str, list[_TokenRun]] = {}
         self.other: dict[str, dict[bytes, tuple]] = {}
         self.count = 0
 
@@ -330,7 +330,7 @@ class BulkPool:
         for fieldname, held in self.tokens.items():
             runs = self.runs.setdefault(fieldname, [])
             name = f"run{len(runs)}-{len(self.runs)}-{abs(hash(fieldname))}"
-            runs.append(_Run(self.folder, name, *held.sorted(rank)))
+            runs.append(_TokenRun(self.folder, name, *held.sorted(rank)))
         self.tokens = {}
         self.count = 0
 

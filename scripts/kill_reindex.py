@@ -8,8 +8,8 @@ next reindex completes. Stale temporary files are cleaned up."
 What it does, on a temporary copy of nothing but the index (the sources are only read):
 
 1. builds the index once from SOURCES and notes its item count;
-2. starts a reader thread that searches through IndexHandle, as the web app does, and
-   records every error and every answer with a wrong item count;
+2. starts a reader thread that searches through the engine (open_engine), as the web
+   app does, and records every error and every answer with a wrong item count;
 3. RUNS times: starts `reindex(full=True)` in a child process (in a loop, so a late kill
    still lands in a reindex), waits for a chosen stage of it (start, plan, extract,
    index, publish) plus a random delay, and kills it with SIGKILL; then checks that the
@@ -169,27 +169,26 @@ class Reader(threading.Thread):
 
     def __init__(self, root: Path, expected: int, terms: list[str]):
         super().__init__(daemon=True)
-        from searchapp.whoosh_engine.store import IndexHandle
+        from searchapp.engine import open_engine
 
-        self.handle = IndexHandle(root)
+        self.engine = open_engine(root)
         self.expected, self.terms = expected, terms
         self.queries = 0
         self.failures: list[str] = []
         self.stop = threading.Event()
 
     def run(self) -> None:
-        from whoosh.qparser import QueryParser
+        from searchapp.query import SearchRequest
 
+        everything = SearchRequest.from_params({})  # no words, no filters: every item
         n = 0
         while not self.stop.is_set():
             term = self.terms[n % len(self.terms)]
             n += 1
             try:
-                generation = self.handle.generation
-                with self.handle.searcher() as searcher:
-                    count = searcher.doc_count()
-                    query = QueryParser("text", self.handle.schema).parse(term)
-                    searcher.search(query, limit=10)
+                generation = self.engine.generation
+                count = self.engine.search(everything, snippets=False).total
+                self.engine.search(SearchRequest.from_params({"q": term}))
                 if count != self.expected:
                     self.failures.append(f"{generation}: {count} items, not {self.expected}")
             except Exception as exc:  # noqa: BLE001 - every failure is the finding

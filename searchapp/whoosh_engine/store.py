@@ -9,7 +9,7 @@ Layout of the index root (config `index.path`)::
       .tmp-gen-000008/     being built (left by a crash: removed by the next run)
       .reindex.lock        flock'ed while a reindex runs; holds its pid
 
-A generation is written beside the one in use (writer.py) and published by replacing
+A generation is written beside the one in use (indexing.py) and published by replacing
 CURRENT with os.replace, so a reader sees the old index or the new one, never a mix,
 and a crash, Ctrl-C or SIGKILL at any point leaves the old one serving. A published
 generation is never written again. The per-file manifest (what index.py plans a

@@ -120,6 +120,39 @@ def test_a_query_the_executor_cannot_run_is_searched_as_words(engine, caplog, mo
     assert [h.item.id for h in result.hits] == expected == ["kkr-syddanmark-2025-01-20-1.2"]
 
 
+def _fallback_lines(stderr: str, q: str) -> list[str]:
+    return [line for line in stderr.splitlines()
+            if f"WARNING searchapp.search: search fallback (syntax) for q={q!r}" in line]  # fmt: skip
+
+
+def test_the_command_line_logs_a_fallback_to_stderr(config_file):
+    """Logging is set up by the `searchapp` command itself (pytest's own handlers are not
+    there to catch it in a child process): the fallback's line, once, on stderr."""
+    q = "NOT AND budget"
+    run = subprocess.run([sys.executable, "-m", "searchapp", "search", q, "--config",
+                          str(config_file)], capture_output=True, text=True, cwd=PROJECT)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert "budget" in run.stdout
+    assert len(_fallback_lines(run.stderr, q)) == 1, run.stderr
+
+
+def test_the_server_logs_a_fallback_to_stderr_once(index_root, sources_root):
+    """create_app sets logging up, once: an app made twice in one process (a WSGI
+    server's reload, the tests) does not log each line twice."""
+    q = "NOT AND budget"
+    code = (
+        "import sys; from conftest import make_config; from searchapp.web import create_app\n"
+        f"config = make_config({str(index_root)!r}, {str(sources_root)!r})\n"
+        "create_app(config)\n"
+        "client = create_app(config).test_client()\n"
+        f"assert client.get('/api/search', query_string={{'q': {q!r}}}).status_code == 200\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=PROJECT / "tests")  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert len(_fallback_lines(run.stderr, q)) == 1, run.stderr
+
+
 def test_the_item_page_marker(engine):
     marker = engine.marker("reform -dialogmødet april 2025")
     assert marker and marker.spans("Ældrereformen og dialogmødet") == [(5, 13)]

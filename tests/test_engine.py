@@ -121,16 +121,16 @@ def test_a_query_the_executor_cannot_run_is_searched_as_words(engine, caplog, mo
 
 
 def _fallback_lines(stderr: str, q: str) -> list[str]:
-    return [line for line in stderr.splitlines()
-            if f"WARNING searchapp.search: search fallback (syntax) for q={q!r}" in line]  # fmt: skip
+    wanted = f"WARNING searchapp.search: search fallback (syntax) for q={q!r}"
+    return [line for line in stderr.splitlines() if wanted in line]
 
 
 def test_the_command_line_logs_a_fallback_to_stderr(config_file):
     """Logging is set up by the `searchapp` command itself (pytest's own handlers are not
     there to catch it in a child process): the fallback's line, once, on stderr."""
     q = "NOT AND budget"
-    run = subprocess.run([sys.executable, "-m", "searchapp", "search", q, "--config",
-                          str(config_file)], capture_output=True, text=True, cwd=PROJECT)  # fmt: skip
+    command = [sys.executable, "-m", "searchapp", "search", q, "--config", str(config_file)]
+    run = subprocess.run(command, capture_output=True, text=True, cwd=PROJECT)
     assert run.returncode == 0, run.stderr
     assert "budget" in run.stdout
     assert len(_fallback_lines(run.stderr, q)) == 1, run.stderr

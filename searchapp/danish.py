@@ -64,6 +64,11 @@ def format_danish_date(iso: str) -> str:
     return f"{d.day}. {MONTH_NAMES[d.month]} {d.year}"
 
 
+def format_danish_number(n: int) -> str:
+    """ "1.234": the Danish thousands separator."""
+    return f"{n:,}".replace(",", ".")
+
+
 @dataclass(frozen=True)
 class QueryDates:
     text: str  # the query with the date words taken out

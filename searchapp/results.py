@@ -12,7 +12,7 @@ import html
 import os
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Protocol
 from urllib.parse import quote
 
@@ -33,7 +33,7 @@ __all__ = [
     "status_label",
 ]
 
-CSV_COLUMNS = ("id", "municipality", "committee", "meeting_id", "meeting_date", "item_number",
+CSV_COLUMNS = ("id", "municipality", "committee", "meeting_id", "meeting_date", "number",
                "title", "case_number", "status", "positions", "url", "pdf_url")  # fmt: skip
 
 
@@ -59,6 +59,12 @@ def hit_positions(item: AgendaItem) -> list[dict]:
             "person_url": person_url(pid) if pid else None,
         })  # fmt: skip
     return out
+
+
+def file_name(path: str) -> str:
+    """ "referat.pdf" of "/srv/minutes/2025/referat.pdf": what an answer may show of a
+    file on the server."""
+    return PurePath(path).name if path else ""
 
 
 def status_label(status: str | None) -> str:
@@ -107,6 +113,10 @@ class Links:
     def item_view(self, item: AgendaItem) -> dict:
         """An item as /api/items shows it: all its fields, and where to read it."""
         data = item.to_dict()
+        # The server's paths stay on the server: the file's name, and pdf_url to read it.
+        data["source"] = file_name(item.source)
+        for ref in data["attachment_refs"]:
+            ref["path"] = file_name(ref["path"])
         data["url"] = self.item_url(item.id)
         data["pdf_url"] = self.item_pdf_url(item)
         data["status_label"] = status_label(item.status)
@@ -123,7 +133,7 @@ class Links:
             "committee": item.committee,
             "meeting_id": item.meeting_id,
             "meeting_date": item.meeting_date,
-            "item_number": item.number,
+            "number": item.number,
             "title": item.title,
             "case_number": item.case_number,
             "status": item.status,
@@ -249,7 +259,7 @@ class Hit:
             "meeting_date": item.meeting_date,
             "meeting_time": item.meeting_time,
             "place": item.place,
-            "item_number": item.number,
+            "number": item.number,
             "title": item.title,
             "case_number": item.case_number or None,
             "status": item.status,

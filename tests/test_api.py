@@ -137,7 +137,9 @@ def test_bad_parameters_are_400(client, query):
         assert response.status_code == 200
         return
     assert_error(response, 400, "invalid_parameter")
-    assert_error(client.get("/api/search.csv?" + query), 400, "invalid_parameter")
+    assert_error(client.get("/feed?" + query), 400, "invalid_parameter")
+    if not query.startswith(("page", "per_page")):  # the CSV takes every row
+        assert_error(client.get("/api/search.csv?" + query), 400, "invalid_parameter")
 
 
 @pytest.mark.parametrize(
@@ -159,7 +161,7 @@ def test_unknown_parameters_are_ignored(client, items):
 def test_get_item(client, items):
     body = client.get(f"/api/items/{items[1].id}").get_json()
     for key, value in items[1].to_dict().items():
-        assert body[key] == value
+        assert body[key] == (value if key != "source" else "kkr-hovedstaden-2025-04-11.pdf")
     assert body["url"] == f"/items/{items[1].id}"
     assert body["pdf_url"].startswith("/files/hovedstaden/")
     assert body["status_label"] == "Godkendt"
@@ -254,7 +256,7 @@ def test_csv_has_every_row_not_a_page(client, items):
     assert "attachment" in response.headers["Content-Disposition"]
     rows = read_csv(response)
     assert rows[0] == ["id", "municipality", "committee", "meeting_id", "meeting_date",
-                       "item_number", "title", "case_number", "status", "positions", "url",
+                       "number", "title", "case_number", "status", "positions", "url",
                        "pdf_url"]  # fmt: skip
     assert len(rows) == len(items) + 1
     json_ids = [h["id"] for h in client.get("/api/search?per_page=100").get_json()["results"]]
@@ -270,6 +272,39 @@ def test_csv_follows_the_search(client):
     assert row["committee"] == HOVEDSTADEN and row["case_number"] == "SAG-2025-01103"
     assert row["pdf_url"] == "/files/hovedstaden/kkr-hovedstaden-2025-04-11.pdf#page=4"
     assert row["title"] == "Ældrereformen"
+
+
+@pytest.mark.parametrize("paging", ["page=0", "per_page=10000", "page=x&per_page=-1"])
+def test_csv_accepts_and_ignores_the_paging_it_does_not_use(client, items, paging):
+    """Issue #18: /api/search.csv?page=0 was refused for a parameter the CSV ignores."""
+    rows = read_csv(client.get(f"/api/search.csv?{paging}"))
+    assert len(rows) == len(items) + 1
+    assert_error(client.get(f"/api/search.csv?{paging}&sort=bogus"), 400, "invalid_parameter")
+
+
+def test_one_name_per_field_across_endpoints(client):
+    """Issue #18: hits and the CSV said item_number, /api/items number."""
+    hit = client.get("/api/search?q=ældrereformen").get_json()["results"][0]
+    item = client.get(hit["url"].replace("/items/", "/api/items/")).get_json()
+    rows = read_csv(client.get("/api/search.csv?q=ældrereformen"))
+    for key in ("number", "meeting_id", "case_number", "title", "status", "url", "pdf_url"):
+        assert hit[key] == item[key], key
+        assert key in rows[0], key
+    assert "item_number" not in hit and "item_number" not in rows[0]
+
+
+def test_no_server_path_in_any_answer(client, sources_root):
+    """Issue #18: `source` showed the server's file path (/srv/.../file.pdf)."""
+    server_path = str(sources_root)
+    item = client.get("/api/items/kkr-hovedstaden-2025-04-11-3.1").get_json()
+    assert item["source"] == "kkr-hovedstaden-2025-04-11.pdf"
+    assert item["pdf_url"] == "/files/hovedstaden/kkr-hovedstaden-2025-04-11.pdf#page=4"
+    for url in ("/api/search?per_page=100", "/api/search.csv", "/feed", "/?q=ældrereformen",
+                "/api/items/kkr-hovedstaden-2025-04-11-3.1",
+                "/items/kkr-hovedstaden-2025-04-11-3.1",
+                "/api/meetings/kkr-hovedstaden-2025-04-11"):  # fmt: skip
+        body = client.get(url).get_data(as_text=True)
+        assert server_path not in body and server_path.replace("/", "\\/") not in body, url
 
 
 def test_csv_of_nothing_is_just_the_header(client):
@@ -341,7 +376,7 @@ def test_openapi_describes_every_endpoint(client):
     assert spec["openapi"].startswith("3.0")
     assert set(spec["paths"]) == {
         "/api/search", "/api/search.csv", "/api/items/{id}", "/files/{path}",
-        "/api/openapi.json", "/api/meetings/{id}", "/api/people/{id}",
+        "/api/openapi.json", "/api/meetings/{id}", "/api/people/{id}", "/feed",
     }  # fmt: skip
     params = {p["name"]: p for p in spec["paths"]["/api/search"]["get"]["parameters"]}
     assert set(params) == {"q", "municipality", "committee", "status", "year", "party",

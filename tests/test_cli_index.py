@@ -174,3 +174,20 @@ def test_help_ends_with_an_example(command):
     example = result.output.split("Example:")[1].split("Options:")[0]
     lines = [line.strip() for line in example.splitlines() if line.strip()]
     assert len(lines) >= 2 and all(line.startswith(f"searchapp {command}") for line in lines)
+
+
+def test_config_is_taken_before_and_after_the_verb(project, tmp_path_factory, monkeypatch):
+    """Issue #18: `searchapp --config FILE stats` said "No such option"."""
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    monkeypatch.chdir(elsewhere)  # no config.toml here: only --config finds it
+    config = str(project / "config.toml")
+    assert run("--config", config, "reindex").exit_code == 0
+    before = run("--config", config, "stats", "--json")
+    after = run("stats", "--json", "--config", config)
+    assert before.exit_code == after.exit_code == 0
+    assert json.loads(before.output)["items"] == json.loads(after.output)["items"] == 4
+    # After the verb wins; either wins over $SEARCHAPP_CONFIG.
+    monkeypatch.setenv("SEARCHAPP_CONFIG", str(elsewhere / "missing.toml"))
+    assert run("--config", config, "stats").exit_code == 0
+    missing = run("--config", config, "stats", "--config", str(elsewhere / "none.toml"))
+    assert missing.exit_code == 2 and "none.toml" in missing.output

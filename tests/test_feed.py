@@ -60,7 +60,22 @@ def test_feed_lists_the_newest_items_first_even_for_a_query(client, items):
     assert dates == sorted(dates, reverse=True)
     ranked = feed(client, "/feed?q=ældrereformen&sort=relevance")
     titles = [e.findtext(f"{A}title") for e in entries(ranked)]
-    assert titles == ["3.1. Ældrereformen", "2.3. Ældrereformen i Sjælland"]
+    assert titles == ["Ældrereformen — KKR Hovedstaden, 11. april 2025",
+                      "Ældrereformen i Sjælland — KKR Sjælland, 3. juni 2024"]  # fmt: skip
+
+
+def test_feed_entries_name_their_meeting_and_the_feed_its_size(client, items):
+    """Issue #18: entries titled "2.1. Siden sidst" could not be told apart; the feed
+    did not say how many items it holds."""
+    root = feed(client, "/feed")
+    assert root.findtext(f"{A}subtitle") == f"{len(items)} punkter"
+    titles = [e.findtext(f"{A}title") for e in entries(root)]
+    assert len(set(titles)) == len(titles)
+    assert all(" — KKR " in t and t[-4:].isdigit() for t in titles)
+    two = feed(client, "/feed?per_page=2")
+    assert len(entries(two)) == 2
+    assert two.findtext(f"{A}subtitle") == f"De 2 nyeste af {len(items)} punkter"
+    assert feed(client, "/feed?case=SAG-2021-00777").findtext(f"{A}subtitle") == "1 punkt"
 
 
 @pytest.mark.parametrize(
@@ -101,10 +116,21 @@ def test_feed_text_is_escaped_not_markup(client):
     assert "<mark>" not in summary
 
 
-def test_bad_feed_parameters_get_a_400(client):
-    response = client.get("/feed?from=tomorrow", headers={"Accept": "text/html"})
-    assert response.status_code == 400
-    assert "Fra-datoen" in response.get_data(as_text=True)
+@pytest.mark.parametrize(
+    "query, param",
+    [("from=notadate", "from"), ("from=tomorrow", "from"), ("page=0", "page"),
+     ("per_page=10000", "per_page"), ("sort=bogus", "sort"), ("status=maybe", "status")],
+)
+def test_bad_feed_parameters_get_the_json_400_of_the_api(client, query, param):
+    """Issue #18: the feed answered HTML for a bad date, and 200 for page=0,
+    per_page=10000 and sort=bogus; a feed reader is no browser, so JSON, as /api."""
+    for accept in ("text/html", "application/atom+xml", "*/*"):
+        response = client.get(f"/feed?{query}", headers={"Accept": accept})
+        assert response.status_code == 400, query
+        error = response.get_json()["error"]
+        assert error["code"] == "invalid_parameter" and param in error["message"]
+        api = client.get(f"/api/search?{query}").get_json()
+        assert api == response.get_json()
 
 
 # --- Characters XML cannot hold (issue #14) ---------------------------------------------------

@@ -109,7 +109,7 @@ def run(engine, **params) -> dict:
 
 
 def numbers(result) -> list[str]:
-    return sorted(f"{h['meeting_id']}-{h['item_number']}" for h in result["results"])
+    return sorted(f"{h['meeting_id']}-{h['number']}" for h in result["results"])
 
 
 def facet(result) -> dict[str, int]:

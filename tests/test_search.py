@@ -308,7 +308,7 @@ def test_no_query_lists_everything_newest_first(engine, items):
     dates = [hit["meeting_date"] for hit in result["results"]]
     assert dates == sorted(dates, reverse=True)
     # Within a meeting: agenda order, 3.9 before 3.10.
-    meeting = [h["item_number"] for h in result["results"] if h["meeting_date"] == "2025-04-11"]
+    meeting = [h["number"] for h in result["results"] if h["meeting_date"] == "2025-04-11"]
     assert meeting == ["3.1", "3.2", "3.9", "3.10"]
     assert all(hit["score"] is None for hit in result["results"])
 
@@ -397,7 +397,7 @@ def test_sort_orders(engine):
     assert oldest == newest[::-1]
     result = run(engine, sort="date_asc", per_page="3")
     assert [h["meeting_date"] for h in result["results"]] == ["2021-04-19"] * 2 + ["2024-06-03"]
-    assert [h["item_number"] for h in result["results"]][:2] == ["3.6", "3.8"]
+    assert [h["number"] for h in result["results"]][:2] == ["3.6", "3.8"]
     relevance = run(engine, q="rusmiddelbrug", sort="relevance")
     assert relevance["query"]["sort"] == "relevance"
 
@@ -424,7 +424,7 @@ def test_nothing_found(engine):
 def test_hit_shape(engine):
     hit = run(engine, q="ældrereformen dialogmødet")["results"][0]
     assert set(hit) == {
-        "id", "url", "pdf_url", "committee", "meeting_date", "item_number", "title",
+        "id", "url", "pdf_url", "committee", "meeting_date", "number", "title",
         "case_number", "status", "status_label", "snippet", "score",
         # issue #13: where the item is from and whether it is closed
         "source_url", "municipality", "meeting_id", "meeting_time", "place", "closed",
@@ -435,7 +435,7 @@ def test_hit_shape(engine):
     assert hit["pdf_url"] == "/files/hovedstaden/kkr-hovedstaden-2025-04-11.pdf#page=4"
     assert hit["case_number"] == "SAG-2025-01103"
     assert (hit["status"], hit["status_label"]) == ("discussed", "Drøftet")
-    assert (hit["committee"], hit["meeting_date"], hit["item_number"]) == (
+    assert (hit["committee"], hit["meeting_date"], hit["number"]) == (
         HOVEDSTADEN, "2025-04-11", "3.1",
     )  # fmt: skip
 
@@ -482,7 +482,7 @@ def test_snippet_escapes_the_text(engine):
 
 
 def test_snippet_without_query_is_the_start(engine):
-    hit = next(h for h in run(engine)["results"] if h["item_number"] == "3.9")
+    hit = next(h for h in run(engine)["results"] if h["number"] == "3.9")
     assert hit["snippet"].startswith("3.9. Status på socialområdet Kommunerne drøfter")
     assert hit["snippet"].endswith(" …") and len(hit["snippet"]) < 300
     assert "<mark>" not in hit["snippet"]
@@ -512,7 +512,8 @@ def test_no_suggestion_for_known_or_far_words(engine):
 
 def test_get_item(engine, items):
     item = engine.item_view(engine.item(items[1].id))
-    assert {k: item[k] for k in items[1].to_dict()} == items[1].to_dict()
+    want = {**items[1].to_dict(), "source": "kkr-hovedstaden-2025-04-11.pdf"}  # no path
+    assert {k: item[k] for k in items[1].to_dict()} == want
     assert item["url"] == "/items/" + items[1].id
     assert item["pdf_url"] == "/files/hovedstaden/kkr-hovedstaden-2025-04-11.pdf#page=4"
     assert item["status_label"] == "Godkendt"

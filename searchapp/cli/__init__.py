@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 
 import click
+from click.core import ParameterSource
 
 from ..config import Config, ConfigError, load_config
 
@@ -54,7 +55,15 @@ config_option = click.option(
 
 
 def get_config(config_file: str | None) -> Config:
-    """Load the config or stop with exit code 2 and a message naming the problem."""
+    """Load the config or stop with exit code 2 and a message naming the problem.
+    `--config` may come before the verb (`searchapp --config FILE stats`) or after it;
+    after it wins, and either wins over $SEARCHAPP_CONFIG."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        given_after = ctx.get_parameter_source("config_file") == ParameterSource.COMMANDLINE
+        given_before = (ctx.find_root().obj or {}).get("config_file")
+        if given_before and not given_after:
+            config_file = given_before
     try:
         return load_config(config_file)
     except ConfigError as exc:
@@ -64,7 +73,10 @@ def get_config(config_file: str | None) -> Config:
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="searchapp")
-def cli():
+@click.option("--config", "config_file", metavar="FILE",
+              help="Config file, for every command (also accepted after the command).")
+@click.pass_context
+def cli(ctx, config_file):
     """Search Danish municipal meeting minutes.
 
     Typical use: `searchapp reindex` to build the index from the sources in
@@ -73,6 +85,7 @@ def cli():
     from ..logs import configure_logging
 
     configure_logging()
+    ctx.obj = {"config_file": config_file}
 
 
 def main():

@@ -38,7 +38,7 @@ def format_results(result: dict) -> str:
     if hits:
         lines.append("")
     for hit in hits:
-        number = hit["item_number"] or "-"
+        number = hit["number"] or "-"
         lines.append(
             f"{hit['meeting_date'] or '?':<10}  {hit['committee']}  {number}  "
             + click.style(hit["title"], bold=True)

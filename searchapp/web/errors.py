@@ -61,7 +61,8 @@ _TITLES = {
 
 
 def wants_json() -> bool:
-    if request.path == "/api" or request.path.startswith("/api/"):
+    """JSON for the API and the feed (read by programs), else as the client prefers."""
+    if request.path in ("/api", "/feed") or request.path.startswith("/api/"):
         return True
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return best != "text/html"

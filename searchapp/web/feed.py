@@ -14,11 +14,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
 
-from ..danish import format_danish_date
+from ..danish import format_danish_date, format_danish_number
 from ..safetext import xml_safe
 
 ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+FEED_SIZE = 50  # entries a page of a feed, unless per_page says otherwise
 
 _TAG = re.compile(r"<[^>]*>")
 
@@ -46,6 +48,25 @@ def plain_text(snippet_html: str | None) -> str:
     return html.unescape(_TAG.sub("", snippet_html or "")).strip()
 
 
+def entry_title(hit: dict) -> str:
+    """ "Godkendelse af dagsorden — Økonomiudvalget, 12. marts 2024": the title with its
+    meeting, so the same title from different meetings can be told apart in a reader."""
+    meeting = ", ".join(
+        part for part in (hit.get("committee"), format_danish_date(hit.get("meeting_date") or ""))
+        if part
+    )
+    title = hit.get("title") or ""
+    return f"{title} — {meeting}" if meeting else title
+
+
+def entries_label(shown: int, total: int) -> str:
+    """What the feed holds: "De 50 nyeste af 1.234 punkter", "2 punkter"."""
+    n = format_danish_number
+    if shown >= total:
+        return f"{n(total)} {'punkt' if total == 1 else 'punkter'}"
+    return f"De {n(shown)} nyeste af {n(total)} punkter"
+
+
 def render_atom(
     result: dict,
     *,
@@ -61,6 +82,7 @@ def render_atom(
     _el(feed, "id", self_url)
     _el(feed, "title", title)
     hits = result.get("results") or []
+    _el(feed, "subtitle", entries_label(len(hits), result.get("total", len(hits))))
     newest = max((h.get("meeting_date") or "" for h in hits), default="")
     _el(feed, "updated", atom_date(newest, generated))
     _el(feed, "link", rel="self", type="application/atom+xml", href=self_url)
@@ -72,8 +94,7 @@ def render_atom(
         url = item_url(hit)
         entry = _el(feed, "entry")
         _el(entry, "id", url)
-        number = f"{hit['item_number']}. " if hit.get("item_number") else ""
-        _el(entry, "title", f"{number}{hit.get('title', '')}")
+        _el(entry, "title", entry_title(hit))
         _el(entry, "updated", atom_date(hit.get("meeting_date"), generated))
         _el(entry, "link", rel="alternate", type="text/html", href=url)
         if hit.get("committee"):

@@ -35,6 +35,7 @@ from ..query import (
     SORTS,
 )
 from ..results import CSV_COLUMNS
+from .feed import FEED_SIZE
 
 # casenumbers' forms for JSON Schema (ECMA 262: no flags, so letters in both cases).
 CASE_PATTERN = (
@@ -203,6 +204,11 @@ PAGING_PARAMETERS = [
     },
 ]
 
+# The feed pages as the search does, FEED_SIZE entries a page unless told.
+FEED_PAGING = [PAGING_PARAMETERS[0],
+               {**PAGING_PARAMETERS[1],
+                "schema": {**PAGING_PARAMETERS[1]["schema"], "default": FEED_SIZE}}]  # fmt: skip
+
 _NULLABLE_STRING = {"type": "string", "nullable": True}
 _STATUS = {"type": "string", "enum": list(STATUSES)}
 _POSITION = {"type": "string", "enum": list(POSITIONS)}
@@ -316,7 +322,7 @@ SCHEMAS = {
             "meeting_date": {"type": "string", "description": "YYYY-MM-DD"},
             "meeting_time": {"type": "string", "description": "'16:00'; '' when not known"},
             "place": {"type": "string"},
-            "item_number": {"type": "string"},
+            "number": {"type": "string"},
             "title": {"type": "string"},
             "case_number": _NULLABLE_STRING,
             "status": _STATUS,
@@ -385,6 +391,10 @@ SCHEMAS = {
                     "with the name the document gives it and its kind.",
                 },
                 "closed": {"description": "A closed item: its title only."},
+                "source": {"description": "The name of the file it was read from (never "
+                           "its path on the server; pdf_url is where to read it)."},
+                "attachment_refs": {"description": "The attachments it names; path is "
+                                    "the name of a file shipped with the minutes."},
                 "source_page": {"description": "The page of `source` the item starts on."},
                 "participants": {"description": "The meeting's attendance, as every item "
                                  "of it carries."},
@@ -592,14 +602,34 @@ def build_spec(server_url: str = "/") -> dict:
                 "get": {
                     "operationId": "searchCsv",
                     "summary": "All results of a search as CSV",
-                    "description": "Every matching item (page and per_page are checked but "
-                    "do not limit it), streamed; UTF-8 with a byte order mark for Excel. "
-                    "Columns: " + ", ".join(CSV_COLUMNS) + ".",
-                    "parameters": SEARCH_PARAMETERS + PAGING_PARAMETERS,
+                    "description": "Every matching item, streamed; UTF-8 with a byte order "
+                    "mark for Excel. page and per_page, if sent, are ignored, whatever "
+                    "they say. Columns: " + ", ".join(CSV_COLUMNS) + ".",
+                    "parameters": SEARCH_PARAMETERS,
                     "responses": {
                         "200": {
                             "description": "CSV, one row per item.",
                             "content": {"text/csv": {"schema": {"type": "string"}}},
+                        },
+                        "400": bad,
+                        "503": unavailable,
+                    },
+                }
+            },
+            "/feed": {
+                "get": {
+                    "operationId": "feed",
+                    "summary": "The newest items of a search as an Atom feed",
+                    "description": "The search's parameters, checked as /api/search checks "
+                    "them; the entries are always newest first (sort is checked, not "
+                    f"used), {FEED_SIZE} a page unless per_page says otherwise. Each "
+                    "entry's title names its committee and meeting date; the feed's "
+                    "subtitle says how many items match. Errors are JSON, as on /api.",
+                    "parameters": SEARCH_PARAMETERS + FEED_PAGING,
+                    "responses": {
+                        "200": {
+                            "description": "Atom (RFC 4287).",
+                            "content": {"application/atom+xml": {"schema": {"type": "string"}}},
                         },
                         "400": bad,
                         "503": unavailable,

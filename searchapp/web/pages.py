@@ -24,7 +24,7 @@ from flask import (
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
-from ..danish import format_danish_date
+from ..danish import format_danish_date, format_danish_number
 from ..engine import IndexNotFound
 from ..models import POSITION_LABELS, POSITIONS, STATUS_LABELS, STATUSES
 from ..people.parties import label as party_label
@@ -54,7 +54,6 @@ SECTION_HEADINGS = {
     "attachments": "Bilag",
     "other": "Øvrigt",
 }
-FEED_SIZE = 50
 
 
 # --- URLs: the current search with one thing changed ---------------------------------
@@ -167,7 +166,7 @@ def text_outside_sections(item: dict) -> str:
 @bp.app_template_filter("number")
 def danish_number(n: int) -> str:
     """ "1.234": the Danish thousands separator."""
-    return f"{n:,}".replace(",", ".")
+    return format_danish_number(n)
 
 
 def count_label(n: int, one: str, many: str) -> str:
@@ -428,19 +427,18 @@ def item(item_id: str):
 
 @bp.get("/feed")
 def atom_feed():
-    """The newest items of a search as Atom: the same parameters as the search page."""
+    """The newest items of a search as Atom: the same parameters as the search page,
+    checked as the search checks them (errors as JSON, errors.py: a feed reader is no
+    browser); newest first whatever `sort` says, FEED_SIZE entries unless `per_page`."""
     args, _ = _search_args()
-    try:
-        result = _search(args, sort="date_desc", page="1", per_page=str(FEED_SIZE))
-    except BadRequest as exc:
-        return _bad_request(exc, args)
-    except IndexNotFound:
-        return _not_ready()
+    SearchRequest.from_params(args)  # a bad value of any parameter is a 400
+    result = _search(args, sort="date_desc", page=args.get("page", "1"),
+                     per_page=args.get("per_page", str(feed.FEED_SIZE)))  # fmt: skip
     links = SearchLinks(args)
     body = feed.render_atom(
         result,
         title=feed_title(args),
-        self_url=links.twin("pages.atom_feed", external=True, page=None, per_page=None, sort=None),
+        self_url=links.twin("pages.atom_feed", external=True, sort=None),
         html_url=links.twin(
             "pages.search", external=True, page=None, per_page=None, sort="date_desc"
         ),

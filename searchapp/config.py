@@ -59,6 +59,34 @@ class FetchSettings:
 
 
 @dataclass(frozen=True)
+class SmtpSettings:
+    """The mail server alerts are sent through (`[smtp]`); no host: nothing is sent."""
+
+    host: str = ""
+    port: int | None = None  # None: 465 with ssl, else 587 (25 with security "none")
+    security: str = "starttls"  # "starttls", "ssl" or "none"
+    user: str = ""
+    password_env: str = "SEARCHAPP_SMTP_PASSWORD"  # the password is read from this variable
+    sender: str = ""  # `from`: "Mødereferater <alerter@example.dk>"
+    timeout: float = 30.0
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    """E-mail alerts (`[alerts]`): where subscriptions live, the links' base, the limits."""
+
+    database: Path | None = None  # None: beside the index (see alerts_database)
+    public_url: str = ""  # the links in mails; "" for server.public_url
+    secret_env: str = "SEARCHAPP_ALERTS_SECRET"  # else a generated file beside the index
+    secret_file: Path | None = None  # None: beside the index
+    signup_limit: str = "5 per hour; 20 per day"  # sign-ups per client address
+    address_limit: int = 3  # sign-up mails per e-mail address a day
+    unconfirmed_days: int = 7  # unconfirmed sign-ups are deleted after this
+    after_reindex: bool = True  # `reindex` sends the digests when it added items
+    max_items: int = 50  # items listed in one digest (the rest counted, linked)
+
+
+@dataclass(frozen=True)
 class Config:
     sources: list[Path] = field(default_factory=list)
     # The municipality of the documents under a source path, for documents that do not
@@ -88,6 +116,8 @@ class Config:
     # (with its municipality in `municipalities`), so a site is configured once.
     sites: tuple[Site, ...] = ()
     fetch: FetchSettings = field(default_factory=FetchSettings)
+    alerts: AlertSettings = field(default_factory=AlertSettings)
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
 
 
 # section -> key -> (type, default). Types are checked, unknown keys refused.
@@ -119,6 +149,26 @@ _SCHEMA: dict[str, dict[str, tuple[type, object]]] = {
         "max_bytes": (int, FetchSettings.max_bytes),
         "contact": (str, ""),
     },
+    "alerts": {
+        "database": (str, ""),
+        "public_url": (str, ""),
+        "secret_env": (str, AlertSettings.secret_env),
+        "secret_file": (str, ""),
+        "signup_limit": (str, AlertSettings.signup_limit),
+        "address_limit": (int, AlertSettings.address_limit),
+        "unconfirmed_days": (int, AlertSettings.unconfirmed_days),
+        "after_reindex": (bool, True),
+        "max_items": (int, AlertSettings.max_items),
+    },
+    "smtp": {
+        "host": (str, ""),
+        "port": (int, None),
+        "security": (str, "starttls"),
+        "user": (str, ""),
+        "password_env": (str, SmtpSettings.password_env),
+        "from": (str, ""),
+        "timeout": (float, SmtpSettings.timeout),
+    },
 }
 
 # Arrays of tables ([[name]]): key -> (type, default); _REQUIRED marks keys without one.
@@ -149,6 +199,11 @@ _MINIMUM = {
     "fetch.retries": 0,
     "fetch.retry_wait": 0,
     "fetch.max_bytes": 1,
+    "alerts.address_limit": 1,
+    "alerts.unconfirmed_days": 1,
+    "alerts.max_items": 1,
+    "smtp.port": 1,
+    "smtp.timeout": 0.1,
 }
 
 _TYPE_NAMES = {
@@ -239,12 +294,7 @@ def config_from_dict(raw: dict, base: Path, file: Path | None = None) -> Config:
         value = get(*name.split("."))
         if value is not None and value < least:
             raise ConfigError(f"{where}'{name}' must be at least {least}, got {value}")
-    public_url = get("server", "public_url").strip()
-    if public_url and not re.fullmatch(r"https?://[^/?#\s]+(/[^?#\s]*)?", public_url):
-        raise ConfigError(
-            f"{where}'server.public_url' must be an http(s) address like "
-            f"'https://moeder.example.dk/', got {public_url!r}"
-        )
+    public_url = _public_url(get("server", "public_url"), "server.public_url", where)
     fetch = FetchSettings(
         folder=base / get("fetch", "folder"),
         delay=float(get("fetch", "delay")),
@@ -255,6 +305,8 @@ def config_from_dict(raw: dict, base: Path, file: Path | None = None) -> Config:
         contact=get("fetch", "contact").strip(),
     )
     sites = _sites(raw.get("sites", []), fetch.folder, where)
+    index_path = base / get("index", "path")
+    alerts, smtp = _alert_settings(get, index_path, public_url, where)
     sources = [(base / p) for p in get("sources", "paths")]
     municipalities = {base / p: name.strip() for p, name in get("sources", "municipality").items()}
     for source in sources if sites else ():
@@ -270,7 +322,7 @@ def config_from_dict(raw: dict, base: Path, file: Path | None = None) -> Config:
     return Config(
         sources=sources,
         municipalities=municipalities,
-        index_path=base / get("index", "path"),
+        index_path=index_path,
         host=get("server", "host"),
         port=port,
         file=file,
@@ -288,7 +340,58 @@ def config_from_dict(raw: dict, base: Path, file: Path | None = None) -> Config:
         search_seconds=get("limits", "search_seconds"),
         sites=tuple(sites),
         fetch=fetch,
+        alerts=alerts,
+        smtp=smtp,
     )
+
+
+def _public_url(value: str, name: str, where: str) -> str:
+    value = value.strip()
+    if value and not re.fullmatch(r"https?://[^/?#\s]+(/[^?#\s]*)?", value):
+        raise ConfigError(
+            f"{where}'{name}' must be an http(s) address like "
+            f"'https://moeder.example.dk/', got {value!r}"
+        )
+    return value
+
+
+def beside_index(config: Config, suffix: str) -> Path:
+    """A file beside the index folder named after it: index -> index-alerts.sqlite3."""
+    return config.index_path.with_name(f"{config.index_path.name}-{suffix}")
+
+
+def _alert_settings(get, index_path: Path, public_url: str, where: str):
+    """[alerts] and [smtp]; the database and the secret file default to beside the index."""
+    security = get("smtp", "security").strip().lower()
+    if security not in ("starttls", "ssl", "none"):
+        raise ConfigError(
+            f"{where}'smtp.security' must be \"starttls\", \"ssl\" or \"none\", got {security!r}"
+        )
+    database, secret_file = get("alerts", "database"), get("alerts", "secret_file")
+    alerts = AlertSettings(
+        database=index_path.parent / database if database else None,
+        public_url=_public_url(get("alerts", "public_url"), "alerts.public_url", where)
+        or public_url,
+        secret_env=get("alerts", "secret_env").strip(),
+        secret_file=index_path.parent / secret_file if secret_file else None,
+        signup_limit=get("alerts", "signup_limit").strip(),
+        address_limit=get("alerts", "address_limit"),
+        unconfirmed_days=get("alerts", "unconfirmed_days"),
+        after_reindex=get("alerts", "after_reindex"),
+        max_items=get("alerts", "max_items"),
+    )
+    smtp = SmtpSettings(
+        host=get("smtp", "host").strip(),
+        port=get("smtp", "port"),
+        security=security,
+        user=get("smtp", "user").strip(),
+        password_env=get("smtp", "password_env").strip(),
+        sender=get("smtp", "from").strip(),
+        timeout=float(get("smtp", "timeout")),
+    )
+    if smtp.host and not smtp.sender:
+        raise ConfigError(f"{where}'smtp.from' must name the sender when 'smtp.host' is set")
+    return alerts, smtp
 
 
 def _sites(raw_sites, mirror: Path, where: str) -> list[Site]:

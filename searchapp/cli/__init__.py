@@ -20,6 +20,7 @@ EXIT_USAGE = 2
 # Each command lives in its own module beside this one; the group imports them lazily
 # so `searchapp --help` stays fast and a command's imports do not burden the others.
 _COMMANDS = {
+    "alerts": "alerts",
     "fetch": "fetch",
     "parse": "parse",
     "reindex": "index",

@@ -245,7 +245,22 @@ def reindex_command(
     elif report.failed:
         for path, reason in report.failed:
             click.echo(f"failed: {_show(path)}: {printable(reason)}", err=True)
+    _send_alerts(config, report, quiet)
     raise SystemExit(EXIT_PARTIAL if report.failed or fetched == EXIT_PARTIAL else EXIT_OK)
+
+
+def _send_alerts(config: Config, report: ReindexReport, quiet: bool) -> None:
+    """The alerts' digests after a reindex that published a generation, when alerts are
+    configured: a failure is logged and left to the next run, never the reindex's."""
+    from ..alerts import enabled
+
+    if not (report.new_generation and config.alerts.after_reindex and enabled(config)):
+        return
+    from .alerts import run_send
+
+    sent = run_send(config)
+    if not quiet or sent.failed:
+        click.echo(sent.summary())
 
 
 def _human_size(n: int) -> str:

@@ -1,0 +1,213 @@
+"""E-mail alerts without the web: the store's migrations, the digest after a real
+reindex of the project's sample minutes (text twins) mailed to a real SMTP server on
+127.0.0.1, nothing when nothing is new, broken mail servers, the purge, the CLI."""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import sqlite3
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from smtp_servers import HangUpServer, SmtpServer, free_port, html_of, text_of
+
+import searchapp.index as index_module
+from searchapp.alerts import database_path, signup
+from searchapp.alerts.queries import canonical
+from searchapp.alerts.store import SCHEMA_VERSION, AlertStore, StoreError, now_utc
+from searchapp.alerts.tokens import signer_for
+from searchapp.cli import cli
+from searchapp.config import load_config
+
+TEXT = Path(__file__).parent / "fixtures" / "text"
+PUBLIC = "https://moeder.example.dk/"
+
+
+def write_config(folder: Path, port: int | None, **alerts) -> Path:
+    smtp = ""
+    if port:
+        smtp = (f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\n'
+                'from = "Mødereferater <alerter@moeder.example.dk>"\ntimeout = 5\n')  # fmt: skip
+    extra = "".join(f"{k} = {v!r}\n".replace("'", '"') for k, v in alerts.items())
+    path = folder / "config.toml"
+    path.write_text(
+        '[sources]\npaths = ["minutes"]\n[index]\npath = "index"\n'
+        f'[server]\npublic_url = "{PUBLIC}"\n{smtp}[alerts]\n{extra}',
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """Two meetings' minutes (text twins of the samples), read in this process."""
+    monkeypatch.setattr(index_module, "DEFAULT_WORKERS", 0)
+    minutes = tmp_path / "minutes"
+    minutes.mkdir()
+    for name in ("kkr-hovedstaden-2023-06-14.txt", "okonomiudvalget-2022-01-25.txt"):
+        shutil.copy(TEXT / name, minutes / name)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SEARCHAPP_CONFIG", raising=False)
+    monkeypatch.delenv("SEARCHAPP_ALERTS_SECRET", raising=False)
+    return tmp_path
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def subscribe(config_file: Path, email: str, q: str) -> int:
+    """A confirmed subscription, made the way the pages make one."""
+    config = load_config(config_file)
+    query = canonical({"q": q})
+    with AlertStore(database_path(config)) as store:
+        subscription_id = store.add(email, query, now_utc()).id
+    assert signup.confirm(config, signer_for(config).confirm_token(subscription_id))
+    return subscription_id
+
+
+def add_meeting(project: Path) -> None:
+    shutil.copy(TEXT / "kkr-sjaelland-2024-09-12.txt", project / "minutes")
+
+
+def test_digest_after_reindex_lists_new_matching_items_only(project):
+    with SmtpServer() as smtp:
+        config = write_config(project, smtp.port)
+        assert run("reindex").exit_code == 0
+        subscribe(config, "journalist@example.dk", "klima")
+        subscribe(config, "politiker@example.dk", "ældrereformen")
+        subscribe(config, "borger@example.dk", "kirkevej")  # only in old minutes
+        add_meeting(project)
+        result = run("reindex")
+        assert result.exit_code == 0, result.output
+        assert "Alerts: 10 new items, 2 of 3 subscriptions sent a digest." in result.output
+        mails = {m["To"]: m for m in smtp.inbox.messages}
+        assert set(mails) == {"journalist@example.dk", "politiker@example.dk"}
+
+        mail = mails["politiker@example.dk"]
+        assert mail["Subject"] == "1 nyt punkt: »ældrereformen«"
+        assert mail["From"] == "Mødereferater <alerter@moeder.example.dk>"
+        text, html = text_of(mail), html_of(mail)
+        title = ("Status på implementering af ældrereformen og den nye helhedspleje i "
+                 "kommunerne i Region Sjælland")  # fmt: skip
+        link = PUBLIC + "items/kkr-sjaelland-2024-09-12-3.1"
+        for body in (text, html):
+            assert title in body and link in body
+            assert "KKR Sjælland, 12. september 2024" in body
+        assert "punkt 3.1 · sag SAG-2024-00417" in text
+
+        klima = text_of(mails["journalist@example.dk"])
+        assert "kkr-sjaelland-2024-09-12-3.2" in klima  # new: klimaprojekter
+        assert "oekonomiudvalget" not in klima  # klimaplan, klimatilpasning: not new
+        assert "Udpegning" not in klima  # new, but not a match
+        unsubscribe = mail["List-Unsubscribe"]
+        assert re.fullmatch(r"<https://moeder\.example\.dk/alerts/unsubscribe/[\w.-]+>",
+                            unsubscribe)  # fmt: skip
+        assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert unsubscribe[1:-1] in text and unsubscribe[1:-1] in html
+
+        # Nothing new: no mail, from `alerts send` or a reindex.
+        result = run("alerts", "send")
+        assert result.exit_code == 0
+        assert "Alerts: 0 new items, 0 of 3 subscriptions sent a digest." in result.output
+        assert run("reindex", "--full").exit_code == 0
+        assert len(smtp.inbox.messages) == 2
+
+
+def test_digest_caps_the_list_and_counts_the_rest(project):
+    with SmtpServer() as smtp:
+        config = write_config(project, smtp.port, max_items=2)
+        run("reindex")
+        subscribe(config, "a@example.dk", "")  # every new item
+        add_meeting(project)
+        run("reindex")
+        (mail,) = smtp.inbox.messages
+        assert mail["Subject"] == "10 nye punkter: alle nye punkter"
+        text = text_of(mail)
+        assert text.count(PUBLIC + "items/") == 2
+        assert "... og 8 punkter mere." in text
+
+
+@pytest.mark.parametrize("server", ["refusing", "hanging_up", "rejecting"])
+def test_a_broken_mail_server_fails_no_reindex_and_the_digest_waits(project, server, caplog):
+    caplog.set_level(logging.WARNING, logger="searchapp.alerts")
+    with SmtpServer() as smtp, HangUpServer() as hangup:
+        port = {"refusing": free_port(), "hanging_up": hangup.port, "rejecting": smtp.port}
+        config = write_config(project, port[server])
+        smtp.inbox.refuse = server == "rejecting"
+        run("reindex")
+        subscribe(config, "politiker@example.dk", "ældrereformen")
+        add_meeting(project)
+        result = run("reindex")
+        assert result.exit_code == 0, result.output  # the index is updated all the same
+        assert "0 of 1 subscriptions sent a digest, 1 not sent (retried at the next run)" in (
+            result.output
+        )
+        assert "digest of subscription 1 not sent" in caplog.text
+        assert "1 result for »ældrereformen«" in run("search", "ældrereformen").output
+        result = run("alerts", "send")
+        assert result.exit_code == 1
+        assert "not sent: mail server 127.0.0.1" in result.output
+
+        # The server works again: the same items go out at the next run.
+        smtp.inbox.refuse = False
+        write_config(project, smtp.port)
+        result = run("alerts", "send")
+        assert result.exit_code == 0, result.output
+        (mail,) = smtp.inbox.messages
+        assert "kkr-sjaelland-2024-09-12-3.1" in text_of(mail)
+        assert run("alerts", "send").exit_code == 0
+        assert len(smtp.inbox.messages) == 1
+
+
+def test_purge_deletes_unconfirmed_sign_ups_after_seven_days(project):
+    config_file = write_config(project, free_port())
+    config = load_config(config_file)
+    now = now_utc()
+    with AlertStore(database_path(config)) as store:
+        store.add("old@example.dk", "q=a", now - timedelta(days=8))
+        store.add("new@example.dk", "q=a", now - timedelta(days=6))
+        kept = store.add("kept@example.dk", "q=a", now - timedelta(days=30))
+        store.confirm(kept.id, now - timedelta(days=29))
+    result = run("alerts", "purge")
+    assert result.exit_code == 0
+    assert "Deleted 1 unconfirmed sign-up older than 7 days." in result.output
+    with AlertStore(database_path(config)) as store:
+        assert store.find("old@example.dk", "q=a") is None
+        assert store.find("new@example.dk", "q=a") is not None
+        assert store.find("kept@example.dk", "q=a").confirmed
+    result = run("alerts", "list", "--json")
+    assert '"confirmed": 1' in result.output and '"unconfirmed": 1' in result.output
+    assert "example.dk" not in result.output  # counts, never addresses
+
+
+def test_send_without_smtp_settings_is_a_usage_error(project):
+    write_config(project, None)
+    result = run("alerts", "send")
+    assert result.exit_code == 2
+    assert "alerts are off: no mail server is configured ([smtp] host)" in result.output
+    assert run("reindex").exit_code == 0  # and a reindex does not try
+
+
+def test_store_migrates_forward_and_refuses_a_newer_file(tmp_path):
+    path = tmp_path / "alerts.sqlite3"
+    sqlite3.connect(path).close()  # version 0: an empty file
+    with AlertStore(path) as store:
+        assert store.version == SCHEMA_VERSION
+        tables = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master")}
+        assert {"subscriptions", "signup_mails", "items_seen"} <= tables
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.close()
+    with pytest.raises(StoreError, match="newer than this searchapp knows"):
+        AlertStore(path)
+
+
+def test_a_subscription_stores_the_address_the_query_and_dates_only(tmp_path):
+    with AlertStore(tmp_path / "a.sqlite3") as store:
+        columns = [r[1] for r in store.db.execute("PRAGMA table_info(subscriptions)")]
+    assert columns == ["id", "email", "query", "created_at", "confirmed_at", "digest_at"]

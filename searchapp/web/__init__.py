@@ -70,7 +70,7 @@ class _App(Flask):
 def create_app(config: Config | dict | None = None) -> Flask:
     from ..engine import open_engine
     from ..logs import configure_logging
-    from . import api, errors, limits, pages, people
+    from . import alerts, api, errors, limits, pages, people
 
     configure_logging()
     settings, flask_settings = _config_of(config)
@@ -92,6 +92,7 @@ def create_app(config: Config | dict | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(people.bp)
     limits.init_app(app, settings)
+    alerts.init_app(app, settings)
     return app
 
 

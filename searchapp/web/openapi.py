@@ -568,6 +568,102 @@ def _record_path(operation: str, summary: str, schema: str, example: str,
     }
 
 
+# --- E-mail alerts (searchapp.alerts, web/alerts.py)
+
+_ALERT_SEARCH = [p for p in SEARCH_PARAMETERS if p["name"] != "sort"]
+SCHEMAS["AlertsInfo"] = _object({
+    "enabled": {"type": "boolean", "description": "false: the server sends no mail"},
+    "reason": {"type": "string", "nullable": True, "description": "why alerts are off"},
+    "query": {"type": "string", "description": "the search as stored (a query string)"},
+    "description": {"type": "string", "description": "the search in Danish words"},
+})  # fmt: skip
+SCHEMAS["AlertSignup"] = _object({
+    "status": {"type": "string", "enum": ["check_your_email"]},
+    "message": {"type": "string"},
+    "query": {"type": "string"},
+    "description": {"type": "string"},
+})  # fmt: skip
+SCHEMAS["AlertSubscription"] = _object({
+    "status": {"type": "string", "enum": ["confirmed", "unconfirmed"]},
+    "query": {"type": "string"},
+    "description": {"type": "string"},
+})  # fmt: skip
+SCHEMAS["AlertUnsubscribed"] = _object({"status": {"type": "string", "enum": ["unsubscribed"]}})
+_SIGNUP_BODY = {
+    "type": "object",
+    "required": ["email"],
+    "properties": {
+        "email": {"type": "string", "maxLength": 254, "description": "where to send"},
+        **{p["name"]: p["schema"] for p in _ALERT_SEARCH},
+    },
+}
+
+
+def _alert_paths(bad: dict) -> dict:
+    off = _error_response("E-mail alerts are off on this server (no [smtp] settings).")
+    limited = _error_response("Too many sign-ups from this client ([alerts] signup_limit).")
+    invalid = _error_response("The link is not valid: changed, or an old confirmation.")
+
+    def token_operation(operation: str, summary: str, schema: str) -> dict:
+        return {
+            "operationId": operation,
+            "summary": summary,
+            "parameters": [{"name": "token", "in": "path", "required": True,
+                            "description": "The signed token of the mail's link.",
+                            "schema": {"type": "string", "minLength": 1}}],  # fmt: skip
+            "responses": {
+                "200": {"description": summary,
+                        "content": {"application/json": {"schema": _ref(schema)}}},
+                "404": invalid,
+            },
+        }  # fmt: skip
+
+    return {
+        "/api/alerts": {
+            "get": {
+                "operationId": "alertsInfo",
+                "summary": "Whether alerts are on, and a search as a subscription stores it",
+                "parameters": _ALERT_SEARCH,
+                "responses": {
+                    "200": {"description": "Alerts on or off; the search.",
+                            "content": {"application/json": {"schema": _ref("AlertsInfo")}}},
+                    "400": bad,
+                },
+            },  # fmt: skip
+            "post": {
+                "operationId": "alertsSignUp",
+                "summary": "Sign an address up for mails about new items of a search",
+                "description": "Double opt-in: a confirmation link is mailed to the address "
+                "(or, if it follows the search already, a note saying so). The answer is "
+                "the same either way, and past the address's daily limit.",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/x-www-form-urlencoded": {"schema": _SIGNUP_BODY},
+                        "application/json": {"schema": _SIGNUP_BODY},
+                    },
+                },
+                "responses": {
+                    "202": {"description": "A mail is on its way, if the address takes mail.",
+                            "content": {"application/json": {"schema": _ref("AlertSignup")}}},
+                    "400": bad,
+                    "404": off,
+                    "429": limited,
+                },
+            },  # fmt: skip
+        },
+        "/api/alerts/confirm/{token}": {
+            "get": token_operation("alertsConfirmation", "The sign-up a link confirms",
+                                   "AlertSubscription"),
+            "post": token_operation("alertsConfirm", "Confirm a sign-up", "AlertSubscription"),
+        },  # fmt: skip
+        "/api/alerts/unsubscribe/{token}": {
+            "post": token_operation("alertsUnsubscribe", "End a subscription (one click)",
+                                    "AlertUnsubscribed"),
+        },  # fmt: skip
+    }
+
+
 def build_spec(server_url: str = "/") -> dict:
     bad = _error_response("A parameter has a value the API cannot use.")
     unavailable = _error_response("There is no index yet.")
@@ -693,6 +789,7 @@ def build_spec(server_url: str = "/") -> dict:
                     },
                 }
             },
+            **_alert_paths(bad),
             "/api/openapi.json": {
                 "get": {
                     "operationId": "openapi",

@@ -76,7 +76,8 @@ def reminder_mail(to: str, description: str, unsubscribe_url: str, search_url: s
 def digest_entry(row: dict, base: str) -> dict:
     """An item of the digest from its search row (results.CSV_COLUMNS)."""
     meeting_date = format_danish_date(row.get("meeting_date", ""))
-    where = ", ".join(p for p in (row.get("municipality"), row.get("committee"), meeting_date) if p)
+    parts = (row.get("municipality"), row.get("committee"), meeting_date)
+    where = ", ".join(dict.fromkeys(p for p in parts if p))  # KKR: municipality = committee
     details = [f"punkt {row['item_number']}"] if row.get("item_number") else []
     if row.get("case_number"):
         details.append(f"sag {row['case_number']}")

@@ -78,7 +78,7 @@ def digest_entry(row: dict, base: str) -> dict:
     meeting_date = format_danish_date(row.get("meeting_date", ""))
     parts = (row.get("municipality"), row.get("committee"), meeting_date)
     where = ", ".join(dict.fromkeys(p for p in parts if p))  # KKR: municipality = committee
-    details = [f"punkt {row['item_number']}"] if row.get("item_number") else []
+    details = [f"punkt {row['number']}"] if row.get("number") else []
     if row.get("case_number"):
         details.append(f"sag {row['case_number']}")
     if row.get("status"):

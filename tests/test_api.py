@@ -377,6 +377,7 @@ def test_openapi_describes_every_endpoint(client):
     assert set(spec["paths"]) == {
         "/api/search", "/api/search.csv", "/api/items/{id}", "/files/{path}",
         "/api/openapi.json", "/api/meetings/{id}", "/api/people/{id}", "/feed",
+        "/api/alerts", "/api/alerts/confirm/{token}", "/api/alerts/unsubscribe/{token}",
     }  # fmt: skip
     params = {p["name"]: p for p in spec["paths"]["/api/search"]["get"]["parameters"]}
     assert set(params) == {"q", "municipality", "committee", "status", "year", "party",

@@ -1,6 +1,7 @@
 """File -> pages of lines, with the font facts that tell headings from body text.
 
-PDFs go through pdfminer.six; plain-text extractions of minutes (each printed line
+PDFs go through pdfminer.six; a page without a text layer (a scan) is read by OCR
+(ocr.py) into lines without font facts; plain-text extractions of minutes (each printed line
 followed by an empty line, a page starting with a line that begins with one space)
 are read into the same shape, without font facts.
 """
@@ -12,6 +13,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+
+from . import ocr
 
 SOURCE_SUFFIXES = (".pdf", ".txt")
 
@@ -34,6 +37,7 @@ class Line:
     page_start: bool = False  # first line of its page (set by the clean stage too)
     top: float = -1.0  # points from the top of the page to the line's top; -1 unknown
     left: float = -1.0  # points from the left edge; -1 unknown
+    ocr: bool = False  # read from a scanned page by OCR (no font facts, no positions)
 
     @property
     def has_font(self) -> bool:
@@ -82,7 +86,8 @@ def extract_pdf(path: Path) -> list[Line]:
         # than a clear refusal.
         raise ExtractError(path, "the PDF is truncated (no end-of-file marker); re-download it")
 
-    lines: list[Line] = []
+    by_page: dict[int, list[Line]] = {}
+    scanned: list[int] = []  # pages that are pictures of text: read by OCR
     pages_seen = 0
     try:
         for page_no, page in enumerate(extract_pages(io.BytesIO(data), laparams=LAParams()), 1):
@@ -112,7 +117,9 @@ def extract_pdf(path: Path) -> list[Line]:
                         (-round(text_line.y1), round(text_line.x0), line, text_line.x1, chars)
                     )
             page_lines.sort(key=lambda t: (t[0], t[1]))
-            lines.extend(_with_paragraph_breaks(_join_same_height(page_lines)))
+            by_page[page_no] = list(_with_paragraph_breaks(_join_same_height(page_lines)))
+            if _is_scan(page, by_page[page_no]):
+                scanned.append(page_no)
     except (PDFPasswordIncorrect, PDFEncryptionError):
         raise ExtractError(path, "the PDF is encrypted (password protected)") from None
     except (PDFSyntaxError, PSException) as exc:
@@ -125,13 +132,73 @@ def extract_pdf(path: Path) -> list[Line]:
         raise ExtractError(path, f"the PDF could not be read ({type(exc).__name__})") from None
     if pages_seen == 0:
         raise ExtractError(path, "the PDF has no pages")
+    unread = ""
+    try:
+        for page_no, ocr_lines in ocr.read_pages(data, scanned).items():
+            by_page[page_no] = _lines_from_ocr(page_no, ocr_lines)
+    except ocr.OcrUnavailable as exc:
+        unread = str(exc)  # the scans' pages keep what text they have (a stamp)
+    except ocr.OcrFailed as exc:
+        raise ExtractError(path, str(exc)) from None
+    lines = [line for page_no in sorted(by_page) for line in by_page[page_no]]
     if not lines:
-        raise ExtractError(
-            path,
-            f"no text in {pages_seen} page(s): a scanned PDF without a text layer? "
-            "Run it through OCR first",
-        )
+        if unread:
+            raise ExtractError(
+                path,
+                f"no text in {pages_seen} page(s): a scanned PDF without a text layer, "
+                f"not read by OCR: {unread}",
+            )
+        if scanned:
+            raise ExtractError(
+                path,
+                f"no text in {pages_seen} page(s): a scanned PDF, and OCR found no words "
+                f"on its {len(scanned)} scanned page(s)",
+            )
+        raise ExtractError(path, f"no text in {pages_seen} page(s), and no scanned pages")
     return lines
+
+
+# A page is a scan when a picture covers most of it and its text layer holds no more than
+# a stamp or a page number (an archive's "Dok.nr." over a scanned letter).
+_SCAN_COVER = 0.5  # of the page's area
+_SCAN_MAX_CHARS = 200
+
+
+def _is_scan(page, lines: list[Line]) -> bool:
+    if sum(len(line.text) for line in lines) > _SCAN_MAX_CHARS:
+        return False
+    area = max(page.width * page.height, 1.0)
+    return _image_area(page) >= _SCAN_COVER * area
+
+
+def _image_area(container) -> float:
+    from pdfminer.layout import LTContainer, LTImage, LTTextContainer
+
+    total = 0.0
+    for element in container:
+        if isinstance(element, LTImage):
+            total += element.width * element.height
+        elif isinstance(element, LTContainer) and not isinstance(element, LTTextContainer):
+            inner = _image_area(element)
+            # A figure's image may be placed scaled: the figure's box is what is printed.
+            total += min(inner, element.width * element.height) if inner else 0.0
+    return total
+
+
+def _lines_from_ocr(page: int, ocr_lines: list[ocr.OcrLine]) -> list[Line]:
+    """OCR'd lines in the shape of a text extraction: a blank line between paragraphs,
+    no font facts, no positions (they shift with a scan's skew; see clean.py)."""
+    out: list[Line] = []
+    paragraph = None
+    for ocr_line in ocr_lines:
+        text = ocr_line.text.strip()
+        if not text:
+            continue
+        if paragraph is not None and ocr_line.paragraph != paragraph:
+            out.append(Line("", page, ocr=True))
+        paragraph = ocr_line.paragraph
+        out.append(Line(text, page, ocr=True))
+    return out
 
 
 def _join_same_height(page_lines):

@@ -178,7 +178,7 @@ BROKEN = {
     "not-a-pdf": (make_html, "is not a PDF file"),
     "png-named-pdf": (make_png, "is not a PDF file"),
     "damaged": (make_damaged, "the PDF"),  # "is damaged (...)" or "could not be read (...)"
-    "scanned": (make_scanned, "no text in 1 page(s): a scanned PDF without a text layer?"),
+    "scanned": (make_scanned, "no text in 1 page(s): a scanned PDF, and OCR found no words"),
     "no-items": (make_no_items, "no agenda items found"),
     "no-date": (make_no_date, "cannot tell the committee and meeting date"),
 }
@@ -467,7 +467,7 @@ FIXTURE_REASONS = {
     "encrypted.pdf": "the PDF is encrypted (password protected)",
     "no-items.pdf": "no agenda items found",
     "not-a-pdf.pdf": "is not a PDF file",
-    "scanned.pdf": "a scanned PDF without a text layer?",
+    "scanned.pdf": "a scanned PDF, and OCR found no words",
     "truncated.pdf": "the PDF is truncated",
 }
 

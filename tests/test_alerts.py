@@ -211,3 +211,18 @@ def test_a_subscription_stores_the_address_the_query_and_dates_only(tmp_path):
     with AlertStore(tmp_path / "a.sqlite3") as store:
         columns = [r[1] for r in store.db.execute("PRAGMA table_info(subscriptions)")]
     assert columns == ["id", "email", "query", "created_at", "confirmed_at", "digest_at"]
+
+
+@pytest.mark.parametrize(("security", "reason"), [("starttls", "STARTTLS extension not supported"),
+                                                  ("ssl", "SSL")])  # fmt: skip
+def test_no_mail_goes_out_in_clear_text_when_tls_is_configured(security, reason):
+    from searchapp.alerts.mail import Mailer, MailError, confirmation_mail
+    from searchapp.config import SmtpSettings
+
+    mail = confirmation_mail("a@example.dk", "»x«", "https://c", "https://u", "https://s", 7)
+    with SmtpServer() as smtp:  # a server that offers no TLS
+        settings = SmtpSettings(host="127.0.0.1", port=smtp.port, security=security,
+                                sender="a@moeder.example.dk", timeout=5)  # fmt: skip
+        with pytest.raises(MailError, match=reason), Mailer(settings) as mailer:
+            mailer.send(mail)
+        assert smtp.inbox.messages == []

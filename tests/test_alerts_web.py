@@ -215,3 +215,12 @@ def test_the_links_use_the_public_url_never_the_host_header(client, smtp):
     assert {urlsplit(u).netloc for u in re.findall(r"https?://\S+", text)} == {
         "moeder.example.dk"
     }
+
+
+def test_a_line_break_in_the_search_stays_out_of_the_mail_headers(client, smtp):
+    response = client.post("/api/alerts", data={"email": "m@example.dk",
+                                                "q": "budget\r\nBcc: x@evil.example"})  # fmt: skip
+    assert response.status_code == 202
+    (mail,) = mails(smtp, 1)
+    assert mail["Subject"] == "Bekræft: besked om nye punkter for »budget Bcc: x@evil.example«"
+    assert mail["Bcc"] is None and mail["X-Envelope-To"] == "m@example.dk"

@@ -93,9 +93,14 @@ def send_digests(config: Config, *, engine: SearchEngine | None = None,
         with Mailer(config.smtp) as mailer:
             for subscription in subscriptions:
                 query = subscription.query
-                if query not in matches:
-                    found = engine.rows(request_of(query))
-                    matches[query] = [row for row in found if row["id"] in recent]
+                try:
+                    if query not in matches:
+                        found = engine.rows(request_of(query))
+                        matches[query] = [row for row in found if row["id"] in recent]
+                except Exception as exc:  # noqa: BLE001 - one search must not stop the rest
+                    log.exception("alerts: subscription %d: its search failed", subscription.id)
+                    report.failed.append(f"subscription {subscription.id}: search failed: {exc}")
+                    continue
                 new = [r for r in matches[query] if recent[r["id"]] > subscription.news_after]
                 if not new:
                     continue

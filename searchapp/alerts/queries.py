@@ -41,12 +41,19 @@ def request_of(query: str) -> SearchRequest:
     return SearchRequest.from_params(params)
 
 
+def one_line(text: str) -> str:
+    """The text on one line, control characters as spaces: it goes into a mail's
+    Subject, where a line break would be a header of the sender's choosing."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
+
+
 def describe(query: str) -> str:
     """The search in words: »ældrereformen«, sag SAG-2025-01103, udvalg KKR Hovedstaden."""
     words, rest = "", []
     labels = {"municipality": "kommune", "committee": "udvalg", "year": "år",
               "party": "parti", "person": "person"}  # fmt: skip
     for name, value in pairs_of(query):
+        value = one_line(value)
         if name == "q":
             words = f"»{value}«"
         elif name == "case":

@@ -58,6 +58,9 @@ def _send_now(config: Config, mail: Mail) -> None:
             mailer.send(mail)
     except MailError as exc:
         log.warning("alerts: sign-up mail not sent: %s", exc)
+    except Exception:  # a thread's exception is otherwise lost
+        log.exception("alerts: sign-up mail not sent")
+        raise
 
 
 def sign_up(config: Config, email: str, query: str, now: datetime | None = None) -> None:

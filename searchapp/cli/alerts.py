@@ -36,6 +36,9 @@ def run_send(config: Config) -> SendReport:
     except (StoreError, IndexProblem) as exc:
         log.error("alerts: digests not sent: %s", exc)
         return SendReport(failed=[str(exc)])
+    except Exception as exc:  # noqa: BLE001 - the reindex is done; report, do not crash
+        log.exception("alerts: digests not sent")
+        return SendReport(failed=[f"{type(exc).__name__}: {exc}"])
 
 
 @alerts_command.command("send")

@@ -226,3 +226,28 @@ def test_no_mail_goes_out_in_clear_text_when_tls_is_configured(security, reason)
         with pytest.raises(MailError, match=reason), Mailer(settings) as mailer:
             mailer.send(mail)
         assert smtp.inbox.messages == []
+
+
+@pytest.mark.parametrize(("settings", "message"), [
+    ('[smtp]\nhost = "smtp.example.dk"\n',
+     "'smtp.from' must name the sender when 'smtp.host' is set"),
+    ('[smtp]\nsecurity = "tls"\n',
+     "'smtp.security' must be \"starttls\", \"ssl\" or \"none\", got 'tls'"),
+    ('[alerts]\npassword = "x"\n', "unknown key 'alerts.password'"),
+    ('[alerts]\nunconfirmed_days = 0\n', "'alerts.unconfirmed_days' must be at least 1"),
+    ('[alerts]\npublic_url = "moeder.example.dk"\n', "'alerts.public_url' must be an http(s)"),
+])  # fmt: skip
+def test_alert_settings_are_checked_like_the_rest_of_the_config(project, settings, message):
+    (project / "config.toml").write_text('[sources]\npaths = ["minutes"]\n' + settings)
+    for args in (("alerts", "list"), ("reindex",)):
+        result = run(*args)
+        assert result.exit_code == 2
+        assert message in result.output
+
+
+def test_alerts_list_says_why_alerts_are_off(project):
+    write_config(project, None)
+    result = run("alerts", "list")
+    assert result.exit_code == 0
+    assert "Alerts are off: no mail server is configured ([smtp] host)." in result.output
+    assert "Database: " + str(project / "index-alerts.sqlite3") in result.output

@@ -105,7 +105,8 @@ def list_command(as_json: bool, config_file: str | None):
     if as_json:
         click.echo(json.dumps(counts, ensure_ascii=False, indent=2))
         return
-    click.echo(f"Alerts: {'on' if counts['enabled'] else off_reason(config)}")
+    reason = off_reason(config)
+    click.echo("Alerts are on." if reason is None else reason[0].upper() + reason[1:] + ".")
     click.echo(f"Database: {counts['database']}")
     click.echo(f"Subscriptions: {counts['confirmed']} confirmed, {counts['unconfirmed']} "
                f"waiting for confirmation, from {counts['addresses']} addresses")  # fmt: skip

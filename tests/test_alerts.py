@@ -70,6 +70,11 @@ def subscribe(config_file: Path, email: str, q: str) -> int:
     return subscription_id
 
 
+def digest_marks(config_file: Path) -> list[str | None]:
+    with AlertStore(database_path(load_config(config_file))) as store:
+        return [s.digest_at for s in store.confirmed()]
+
+
 def add_meeting(project: Path) -> None:
     shutil.copy(TEXT / "kkr-sjaelland-2024-09-12.txt", project / "minutes")
 
@@ -87,6 +92,8 @@ def test_digest_after_reindex_lists_new_matching_items_only(project):
         assert "Alerts: 10 new items, 2 of 3 subscriptions sent a digest." in result.output
         mails = {m["To"]: m for m in smtp.inbox.messages}
         assert set(mails) == {"journalist@example.dk", "politiker@example.dk"}
+        # All three are up to date, the one without news too (or its list would grow).
+        assert len(set(digest_marks(config))) == 1
 
         mail = mails["politiker@example.dk"]
         assert mail["Subject"] == "1 nyt punkt: »ældrereformen«"
@@ -148,6 +155,7 @@ def test_a_broken_mail_server_fails_no_reindex_and_the_digest_waits(project, ser
             result.output
         )
         assert "digest of subscription 1 not sent" in caplog.text
+        assert digest_marks(config) == [None]  # not marked as sent
         assert "1 result for »ældrereformen«" in run("search", "ældrereformen").output
         result = run("alerts", "send")
         assert result.exit_code == 1

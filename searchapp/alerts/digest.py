@@ -85,6 +85,7 @@ def send_digests(config: Config, *, engine: SearchEngine | None = None,
             return report
         recent = store.seen_after(min(s.news_after for s in subscriptions))
         if not recent:
+            store.covered([s.id for s in subscriptions], as_of)
             return report
         engine = engine or open_engine(config.index_path, config.sources)
         links = links_for(config)
@@ -103,6 +104,7 @@ def send_digests(config: Config, *, engine: SearchEngine | None = None,
                     continue
                 new = [r for r in matches[query] if recent[r["id"]] > subscription.news_after]
                 if not new:
+                    store.covered([subscription.id], as_of)  # nothing new up to now
                     continue
                 base = links.search("")
                 entries = [digest_entry(row, base) for row in new[: config.alerts.max_items]]
@@ -119,6 +121,6 @@ def send_digests(config: Config, *, engine: SearchEngine | None = None,
                     report.failed.append(str(exc))
                     down = exc if exc.connecting else None
                     continue
-                store.sent_digest(subscription.id, as_of)
+                store.covered([subscription.id], as_of)
                 report.sent += 1
     return report

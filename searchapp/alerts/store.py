@@ -165,10 +165,13 @@ class AlertStore:
         ).fetchall()
         return [Subscription(*row) for row in rows]
 
-    def sent_digest(self, subscription_id: int, as_of: str) -> None:
-        """The digest of everything seen up to `as_of` went out."""
-        self.db.execute(
-            "UPDATE subscriptions SET digest_at = ? WHERE id = ?", (as_of, subscription_id)
+    def covered(self, subscription_ids: list[int], as_of: str) -> None:
+        """What was seen up to `as_of` is dealt with for these subscriptions: sent, or
+        nothing of it was theirs. (A subscription never covered would keep an ever
+        longer list of items to look through.)"""
+        self.db.executemany(
+            "UPDATE subscriptions SET digest_at = ? WHERE id = ?",
+            [(as_of, subscription_id) for subscription_id in subscription_ids],
         )
 
     def counts(self) -> dict:

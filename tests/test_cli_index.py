@@ -143,9 +143,11 @@ def test_stats_text_and_json(project):
     assert "KKR Hovedstaden  4 items, 2 meetings" in out
     assert "Source files: 2 (0 failed, 0 duplicates)" in out
     assert "Up to date with the source files." in out
+    assert "Posting cache: up to 256 MB of decoded postings a server worker" in out
 
     data = json.loads(run("stats", "--json").output)
     assert data["items"] == 4 and data["generation"] == "gen-000001"
+    assert data["posting_cache_mb"] == 256
     assert len(data["files"]) == 2 and data["up_to_date"] is True
 
     files = run("stats", "--files").output

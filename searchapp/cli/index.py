@@ -294,6 +294,9 @@ def format_stats(stats: dict, list_files: bool = False) -> str:
         f"Source files: {len(files)} ({len(stats['failed'])} failed, "
         f"{_count(len(stats['duplicates']), 'duplicate')})"
     )
+    if stats.get("posting_cache_mb") is not None:
+        lines.append(f"Posting cache: up to {stats['posting_cache_mb']} MB of decoded postings "
+                     "a server worker (server.cache_mb)")  # fmt: skip
     if list_files:
         for f in files:
             digest = (f["sha256"] or "?")[:12]
@@ -324,10 +327,10 @@ def format_stats(stats: dict, list_files: bool = False) -> str:
 def stats_command(as_json: bool, list_files: bool, config_file: str | None):
     """Show what is in the index, and which source files changed since it was built.
 
-    Items, meetings, committees, the date range, size on disk, when it was built, the
-    source files (with --files: each with its SHA-256 and item count) and the files
-    added, changed or removed since, which a reindex would pick up.
-    Exit status 2 when there is no index yet.
+    Items, meetings, committees, the date range, size on disk, when it was built, what
+    each server worker may keep decoded in memory (server.cache_mb), the source files
+    (with --files: each with its SHA-256 and item count) and the files added, changed
+    or removed since, which a reindex would pick up.
 
     \b
     Example:
@@ -341,6 +344,7 @@ def stats_command(as_json: bool, list_files: bool, config_file: str | None):
     except IndexProblem as exc:
         click.echo(f"Error: {printable(exc)}", err=True)
         raise SystemExit(EXIT_USAGE) from None
+    stats["posting_cache_mb"] = config.cache_mb
     if as_json:
         click.echo(json.dumps(stats, ensure_ascii=False, indent=2))
     else:

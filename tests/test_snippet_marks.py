@@ -9,7 +9,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from searchapp.whoosh_engine.analysis import DanishAnalyzer, terms
-from searchapp.whoosh_engine.snippets import _marks, _marks_by_word, _merged, _spellings
+from searchapp.whoosh_engine.snippets import (
+    _SPACE,
+    _marks,
+    _marks_by_word,
+    _merged,
+    _spellings,
+    lead,
+)
 
 ANALYZER = DanishAnalyzer()
 CORPUS_TEXT = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "text"
@@ -56,3 +63,25 @@ def test_the_corpus_texts():
         for i in range(0, len(vocabulary), max(1, len(vocabulary) // 40)):
             wanted = frozenset(vocabulary[i : i + 3])
             assert _marks(text, wanted, ANALYZER) == by_word(text, wanted), wanted
+
+
+def _whole_lead(text: str, chars: int) -> str:
+    """lead() as it was: the spaces of the whole text evened out first."""
+    import html
+
+    text = _SPACE.sub(" ", text).strip()
+    if len(text) <= chars:
+        return html.escape(text, quote=False)
+    cut = text.rfind(" ", 0, chars)
+    return html.escape(text[: cut if cut > chars // 2 else chars], quote=False) + " …"
+
+
+@settings(max_examples=400, deadline=None)
+@given(parts=st.lists(st.tuples(st.text("ab<&ø", min_size=1, max_size=30),
+                                 st.text(" \n\t\x0c", min_size=1, max_size=300))),
+       lead_space=st.text(" \n", max_size=50), chars=st.integers(1, 60))  # fmt: skip
+def test_lead_reads_only_the_start_and_says_the_same(parts, lead_space, chars):
+    """The windowed lead is the lead of the whole text, whatever runs of spaces (longer
+    than the window, at its edge, at the start) the text has."""
+    text = lead_space + "".join(word + space for word, space in parts)
+    assert lead(text, chars) == _whole_lead(text, chars)

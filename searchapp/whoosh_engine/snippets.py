@@ -36,8 +36,17 @@ SNIPPET_CONTEXT = 70  # characters of context either side of a hit
 
 
 def lead(text: str, chars: int = LEAD_CHARS) -> str:
-    """The start of a text, escaped, cut at a word: the snippet without a query."""
-    text = _SPACE.sub(" ", text or "").strip()
+    """The start of a text, escaped, cut at a word: the snippet without a query.
+    Its spaces are evened out in a window of the text's start, widened until it holds
+    more than `chars` (the whole text was 0.5 ms of a one-hit case-number search)."""
+    text = text or ""
+    window = 4 * chars
+    while True:
+        start = _SPACE.sub(" ", text[:window]).strip()
+        if len(start) > chars or window >= len(text):
+            break
+        window *= 4
+    text = start
     if len(text) <= chars:
         return html.escape(text, quote=False)
     cut = text.rfind(" ", 0, chars)

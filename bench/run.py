@@ -328,7 +328,9 @@ def run_corpus(label, items_path: Path, count: int, args, workdir: Path, quick: 
         result["indexing"][name] = r
     if "analysis_seconds_warm" in result["indexing"]["fts5"]:
         r = result["indexing"]["fts5"]
-        r["items_per_s_insert_only"] = count / max(1e-9, r["seconds"] - r["analysis_seconds_warm"])
+        rest = r["seconds"] - r["analysis_seconds_warm"]
+        # None when the analysis alone took longer than the build (the load changed)
+        r["items_per_s_insert_only"] = count / rest if rest > 0.05 * r["seconds"] else None
 
     if args.profile_index:
         n = min(count, args.profile_index)

@@ -51,6 +51,19 @@ SECTION_KINDS = (
     "other",  # Lovgrundlag, Tidsplan, Kommunikation, ...
 )
 
+# The Danish name of each kind, for a section whose own name is missing or too long.
+SECTION_KIND_NAMES = {
+    "summary": "Resumé",
+    "background": "Baggrund",
+    "presentation": "Sagsfremstilling",
+    "recommendation": "Indstilling",
+    "decision": "Beslutning",
+    "history": "Sagsforløb",
+    "economy": "Økonomi",
+    "attachments": "Bilag",
+    "other": "Øvrigt",
+}
+
 
 @dataclass
 class Section:
@@ -211,6 +224,33 @@ class AgendaItem:
         """All sections of one kind, joined: an item may have two Indstillinger."""
         return "\n\n".join(s.text for s in self.sections if s.kind == kind and s.text)
 
+    def all_sections(self) -> list[Section]:
+        """The sections; for an item whose reader did not keep them (KL's KKR layout),
+        its text after the title cut at the paragraphs that are a section's name
+        ("Baggrund"), or, naming none, the text and the named fields it does not hold."""
+        if self.sections:
+            return self.sections
+        from .sections import section_kind
+
+        body = _without_title(self.text, self.number, self.title)
+        found = [Section("", "other", "")]
+        for paragraph in re.split(r"\n\s*\n", body):
+            name = paragraph.strip()
+            label = len(name.split()) <= 5 and "\n" not in name and name[-1:] not in ".!?"
+            kind = section_kind(name) if label else None
+            if kind:
+                found.append(Section(name.rstrip(":"), kind, ""))
+            elif name:
+                last = found[-1]
+                last.text = f"{last.text}\n\n{name}" if last.text else name
+        found = [s for s in found if s.text or s.name]
+        if any(s.name for s in found):
+            return found
+        fields = (("background", self.background), ("recommendation", self.recommendation),
+                  ("presentation", self.presentation), ("decision", self.decision))  # fmt: skip
+        return found + [Section(SECTION_KIND_NAMES[kind], kind, text)
+                        for kind, text in fields if text and text not in body]  # fmt: skip
+
     def to_dict(self) -> dict:
         return asdict(self)
 
@@ -249,6 +289,17 @@ class Meeting:
     @property
     def id(self) -> str:
         return meeting_id(self.municipality, self.committee, self.meeting_date)
+
+
+def _without_title(text: str, number: str, title: str) -> str:
+    """An item's text after its title, as the readers begin it ("3.1. Title", "Title")."""
+    text = (text or "").lstrip()
+    flat = re.sub(r"\s+", " ", title or "").strip()
+    for heading in (f"{number}. {flat}", f"{number} {flat}", flat):
+        if heading and re.sub(r"\s+", " ", text[: len(heading) + 40]).startswith(heading):
+            cut = re.match(rf"\s*(?:\S+\s+){{{len(heading.split())}}}", text + " ")
+            return text[cut.end() :].strip() if cut else ""
+    return text
 
 
 # -- ids ----------------------------------------------------------------------------------

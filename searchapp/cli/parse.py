@@ -101,7 +101,7 @@ def _print_meeting(meeting, full: bool) -> None:
             points = f" [{stand.points}]" if stand.points else ""
             click.echo(f"    {POSITION_LABELS[stand.position]}: {who}{points}")
         if full:
-            for section in item.sections or _legacy_sections(item):
+            for section in item.all_sections():
                 name = section.name or "(uden overskrift)"
                 click.echo(f"    -- {name} [{section.kind}]\n" + _indent(section.text))
 
@@ -115,22 +115,6 @@ def _participant(p) -> str:
     if p.present is False:
         text += f" {p.absence or 'fraværende'}"
     return text
-
-
-def _legacy_sections(item):
-    """KKR items from before sections were kept: their four named fields."""
-    from ..models import Section
-
-    return [
-        Section(label, kind, text)
-        for label, kind, text in (
-            ("Baggrund", "background", item.background),
-            ("Indstilling", "recommendation", item.recommendation),
-            ("Sagsfremstilling", "presentation", item.presentation),
-            ("Beslutning", "decision", item.decision),
-        )
-        if text
-    ]
 
 
 def _indent(text: str) -> str:

@@ -26,7 +26,7 @@ from werkzeug.datastructures import MultiDict
 
 from ..danish import format_danish_date, format_danish_number
 from ..engine import IndexNotFound
-from ..models import POSITION_LABELS, POSITIONS, STATUS_LABELS, STATUSES
+from ..models import POSITION_LABELS, POSITIONS, SECTION_KIND_NAMES, STATUS_LABELS, STATUSES
 from ..people.parties import label as party_label
 from ..query import MAX_PER_PAGE, MAX_QUERY_LENGTH, MAX_WINDOW, BadRequest, SearchRequest
 from ..results import Marker, marked_html, status_label
@@ -42,18 +42,6 @@ FILTERS = ("municipality", "committee", "status", "year", "party", "position", "
            "to", "case")  # fmt: skip
 FACETS = (("municipality", "Kommune"), ("committee", "Udvalg"), ("year", "År"),
           ("status", "Beslutning"), ("party", "Parti"))  # as shown  # fmt: skip
-# A section's heading when the document gives it no name of its own.
-SECTION_HEADINGS = {
-    "summary": "Resumé",
-    "background": "Baggrund",
-    "presentation": "Sagsfremstilling",
-    "recommendation": "Indstilling",
-    "decision": "Beslutning",
-    "history": "Sagsforløb",
-    "economy": "Økonomi",
-    "attachments": "Bilag",
-    "other": "Øvrigt",
-}
 
 
 # --- URLs: the current search with one thing changed ---------------------------------
@@ -420,7 +408,7 @@ def item(item_id: str):
         meeting=[other.to_dict() for other in engine.same_meeting(agenda_item)],
         same_case=same_case,
         first_page=found.get("source_page") or (found.get("pages") or [None])[0],
-        section_headings=SECTION_HEADINGS,
+        section_headings=SECTION_KIND_NAMES,
         json_url=url_for("api.item", item_id=found["id"]),
     )
 

@@ -21,7 +21,7 @@ from .execute import run_query
 from .limits import cap_prefixes
 from .postings import DEFAULT_BUDGET_MB, PostingCache
 from .search import Fallbacks, Timer, match, ordered, select
-from .snippets import TermMarker, highlight_terms, snippet
+from .snippets import TermMarker, highlight_terms, item_snippet
 from .store import IndexHandle, thread_searcher
 from .suggest import suggest
 
@@ -105,7 +105,7 @@ class WhooshEngine:
                 with timer.stage("load"):
                     item = item_of(searcher.stored_fields(docnum))
                 with timer.stage("snippets"):
-                    text = snippet(item.text, terms, analyzer) if snippets else ""
+                    text = item_snippet(item, terms, analyzer) if snippets else ""
                 url, pdf = self.links.item_url(item.id), self.links.item_pdf_url(item)
                 results.append(Hit(item, score, text, url, pdf, marker))
             suggestion = None

@@ -19,10 +19,11 @@ from functools import lru_cache
 from whoosh import query as wq
 
 from ..danish import WORD_PATTERN
+from ..models import SECTION_KIND_NAMES, AgendaItem
 from ..querytree import COMPOUND_FIELDS, TEXT_FIELDS
 from .limits import snippet_terms
 
-__all__ = ["TermMarker", "highlight_terms", "lead", "snippet"]
+__all__ = ["TermMarker", "highlight_terms", "item_snippet", "lead", "snippet"]
 
 SNIPPET_FRAGMENTS = 2
 SNIPPET_CHARS = 240  # one fragment, about
@@ -182,10 +183,15 @@ def _word_marks(words: frozenset[str], analyzer) -> dict[str, tuple[tuple[int, i
     return found[1]
 
 
+# A longer section name ("Beslutning i Økonomiudvalget den ...") is shown by its kind.
+SECTION_NAME_CHARS = 40
+
+
 def _fragments(text: str, marks: list[tuple[int, int]]) -> list[tuple[int, int, list]]:
     """The best SNIPPET_FRAGMENTS passages, in text order: each a run of marks close
     enough to fit SNIPPET_CHARS with SNIPPET_CONTEXT around them, cut at spaces;
-    the passages with most marks win (the first of equals)."""
+    the passages with most marks win (the first of equals). Passages whose context
+    would overlap are one passage: no text is shown twice."""
     groups = []
     i = 0
     while i < len(marks):
@@ -196,7 +202,7 @@ def _fragments(text: str, marks: list[tuple[int, int]]) -> list[tuple[int, int, 
         groups.append(marks[i:j])
         i = j
     best = sorted(range(len(groups)), key=lambda g: (-len(groups[g]), g))[:SNIPPET_FRAGMENTS]
-    out = []
+    out: list[tuple[int, int, list]] = []
     for g in sorted(best):
         group = groups[g]
         start = max(0, group[0][0] - SNIPPET_CONTEXT)
@@ -207,7 +213,12 @@ def _fragments(text: str, marks: list[tuple[int, int]]) -> list[tuple[int, int, 
         if end < len(text):
             space = text.rfind(" ", group[-1][1], end)
             end = space if space != -1 else group[-1][1]
-        out.append((start, end, group))
+        if out and start <= out[-1][1]:  # overlapping or touching: one passage
+            prev_start, _, prev_group = out[-1]
+            between = [m for m in marks if prev_group[-1][0] < m[0] < group[0][0]]
+            out[-1] = (prev_start, max(end, out[-1][1]), prev_group + between + group)
+        else:
+            out.append((start, end, group))
     return out
 
 
@@ -215,31 +226,77 @@ def _escape(text: str) -> str:
     return html.escape(_SPACE.sub(" ", text), quote=False)
 
 
+def _passage(text: str, start: int, end: int, group: list[tuple[int, int]]) -> str:
+    out, at = [], start
+    for s, e in group:
+        out.append(_escape(text[at:s]))
+        out.append("<mark>" + _escape(text[s:e]) + "</mark>")
+        at = e
+    out.append(_escape(text[at:end]))
+    return "".join(out).strip()
+
+
 def snippet(text: str, words: frozenset[str], analyzer) -> str:
     """The best passages of `text` around `words` (index terms, as the analyzer
     makes them) with the hits in <mark>, everything else escaped; "…" where a passage
     does not start or end the text. The start of the text when none of them is in it."""
-    if not text or not words:
-        return lead(text)
-    marks = _marks(text, words, analyzer)
+    marks = _marks(text, words, analyzer) if text and words else []
     if not marks:
         return lead(text)
-    pieces = []
-    fragments = _fragments(text, marks)
-    for start, end, group in fragments:
-        out, at = [], start
-        for s, e in group:
-            out.append(_escape(text[at:s]))
-            out.append("<mark>" + _escape(text[s:e]) + "</mark>")
-            at = e
-        out.append(_escape(text[at:end]))
-        pieces.append("".join(out).strip())
-    result = " … ".join(pieces)
+    return _passages(text, _fragments(text, marks))
+
+
+def _passages(text: str, fragments: list[tuple[int, int, list]]) -> str:
+    result = " … ".join(_passage(text, *fragment) for fragment in fragments)
     if fragments[0][0] > 0:
         result = "… " + result
     if fragments[-1][1] < len(text.rstrip()):
         result += " …"
     return result
+
+
+def _section_name(name: str, kind: str) -> str:
+    name = _SPACE.sub(" ", name or "").strip().rstrip(":")
+    if len(name) > SECTION_NAME_CHARS:
+        return SECTION_KIND_NAMES.get(kind, "")
+    return name
+
+
+def _named(name: str, body: str) -> str:
+    return f"{html.escape(name, quote=False)}: {body}" if name else body
+
+
+def item_snippet(item: AgendaItem, words: frozenset[str], analyzer) -> str:
+    """An item's snippet as its sections: "Beslutning: … <mark>x</mark> …", the best
+    passages of the sections the words are in (of several, the ones with most hits, in
+    the document's order, each passage once), never the title again. Without words, or
+    when only the title holds them: the start of the decision, else of the first
+    section."""
+    parts = [(_section_name(s.name, s.kind), s.kind, s.text)
+             for s in item.all_sections() if s.text.strip()]  # fmt: skip
+    if not parts:
+        return ""
+    found = []
+    for i, (_, _, text) in enumerate(parts) if words else ():
+        marks = _marks(text, words, analyzer)
+        found += [(i, fragment) for fragment in _fragments(text, marks)] if marks else []
+    if not found:
+        name, _, text = next((p for p in parts if p[1] == "decision"), parts[0])
+        return _named(name, lead(text))
+    best = sorted(found, key=lambda f: (-len(f[1][2]), f[0], f[1][0]))[:SNIPPET_FRAGMENTS]
+    pieces, seen = [], set()
+    for i in sorted({i for i, _ in best}):
+        name, _, text = parts[i]
+        fragments = [f for j, f in sorted(best, key=lambda f: (f[0], f[1][0])) if j == i]
+        fragments = [f for f in fragments if _plain(text, f) not in seen]
+        seen.update(_plain(text, f) for f in fragments)
+        if fragments:
+            pieces.append(_named(name, _passages(text, fragments)))
+    return " · ".join(pieces)
+
+
+def _plain(text: str, fragment: tuple[int, int, list]) -> str:
+    return _SPACE.sub(" ", text[fragment[0] : fragment[1]]).strip().lower()
 
 
 def highlight_terms(q, reader) -> frozenset[str]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .mirror import ATTACHMENTS_DIR, MEETINGS_DIR, site_folder_name
+from .ocr import OcrSettings
 
 ENV_VAR = "SEARCHAPP_CONFIG"
 DEFAULT_FILE = "config.toml"
@@ -118,6 +119,9 @@ class Config:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     alerts: AlertSettings = field(default_factory=AlertSettings)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    # [ocr]: scanned pages read by Tesseract; the cache folder defaults to "ocr-cache"
+    # beside the index folder.
+    ocr: OcrSettings = field(default_factory=OcrSettings)
 
 
 # section -> key -> (type, default). Types are checked, unknown keys refused.
@@ -135,6 +139,12 @@ _SCHEMA: dict[str, dict[str, tuple[type, object]]] = {
         "cache_mb": (int, 256),
     },
     "reindex": {"workers": (int, None), "time_limit": (int, 120), "memory_limit": (int, 1024)},
+    "ocr": {
+        "enabled": (bool, True),
+        "cache": (str, ""),
+        "dpi": (int, OcrSettings.dpi),
+        "page_seconds": (int, int(OcrSettings.page_seconds)),
+    },
     "limits": {
         "api": (str, "10 per second; 300 per minute"),
         "pages": (str, "10 per second; 300 per minute"),
@@ -194,6 +204,8 @@ _MINIMUM = {
     "reindex.workers": 1,
     "reindex.time_limit": 1,
     "reindex.memory_limit": 64,  # a worker needs about 60 MB before it reads anything
+    "ocr.dpi": 72,
+    "ocr.page_seconds": 1,
     "fetch.delay": 0,
     "fetch.timeout": 0.1,
     "fetch.retries": 0,
@@ -307,6 +319,13 @@ def config_from_dict(raw: dict, base: Path, file: Path | None = None) -> Config:
     sites = _sites(raw.get("sites", []), fetch.folder, where)
     index_path = base / get("index", "path")
     alerts, smtp = _alert_settings(get, index_path, public_url, where)
+    ocr_cache = get("ocr", "cache").strip()
+    ocr = OcrSettings(
+        enabled=get("ocr", "enabled"),
+        cache=base / ocr_cache if ocr_cache else index_path.parent / "ocr-cache",
+        dpi=min(get("ocr", "dpi"), 600),
+        page_seconds=float(get("ocr", "page_seconds")),
+    )
     sources = [(base / p) for p in get("sources", "paths")]
     municipalities = {base / p: name.strip() for p, name in get("sources", "municipality").items()}
     for source in sources if sites else ():
@@ -342,6 +361,7 @@ def config_from_dict(raw: dict, base: Path, file: Path | None = None) -> Config:
         fetch=fetch,
         alerts=alerts,
         smtp=smtp,
+        ocr=ocr,
     )
 
 

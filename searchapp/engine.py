@@ -172,7 +172,8 @@ class Progress:
 
     stage: "wait" (for the lock), "plan" (files scanned: `total` to extract),
     "extract" (one file done: `done` of `total`, `file_items` from it, `items` so far,
-    `error` if it failed),
+    `error` if it failed, `ocr_pages` of it read by OCR or from the OCR cache),
+    "ocr" (a worker starts OCR of a scanned page of `path`: `done` pages so far),
     "index" (`done` of `total` items written), "publish".
     """
 
@@ -184,6 +185,7 @@ class Progress:
     path: Path | None = None
     error: str | None = None
     message: str = ""
+    ocr_pages: int = 0
 
 
 ProgressCallback = Callable[[Progress], None]

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import ocr
 from .config import municipality_for
 from .engine import (
     IndexLocked,
@@ -38,7 +39,7 @@ from .engine import (
 )
 from .ingest import IngestError, find_source_files, ingest_file
 from .models import AgendaItem
-from .workers import Limits, Stopped, WorkerStartError, run_isolated
+from .workers import Limits, Stopped, WorkerStartError, more_time, run_isolated
 
 __all__ = [
     "IndexLocked",
@@ -94,6 +95,13 @@ class ReindexReport:
     new_generation: bool = False  # False: nothing changed, CURRENT left as it was
     full: bool = False
     notes: list[str] = field(default_factory=list)
+    # Scanned pages: read by OCR now, taken from the OCR cache, left unread (OCR off or
+    # not installed: `ocr_problem` says why and what to install).
+    ocr_pages: int = 0
+    ocr_cached_pages: int = 0
+    ocr_seconds: float = 0.0
+    ocr_skipped_pages: int = 0
+    ocr_problem: str = ""
 
     @property
     def ok(self) -> bool:
@@ -103,24 +111,29 @@ class ReindexReport:
 # --- Reindex: extraction (in worker processes) -----------------------------------------
 
 
-def _ingest_one(path: Path, municipality: str = "") -> tuple[list[AgendaItem] | None, str | None]:
-    """Items or the reason there are none. Top level, so worker processes can run it.
-    Any exception is one file's failure: a parser bug must not stop the other files.
-    MemoryError goes through: the worker reports the file as past its memory limit."""
-    try:
-        items = ingest_file(path, municipality=municipality) if municipality else ingest_file(path)
-    except IngestError as exc:
-        return None, exc.reason
-    except MemoryError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - reported per file, retried next run
-        return None, f"unexpected error: {type(exc).__name__}: {exc}"
+def _ingest_one(
+    path: Path, municipality: str = "", ocr_settings: ocr.OcrSettings | None = None
+) -> tuple[list[AgendaItem] | None, str | None, dict]:
+    """Items or the reason there are none, and what OCR did (OcrStats.as_dict). Top
+    level, so worker processes can run it. Any exception is one file's failure: a
+    parser bug must not stop the other files. MemoryError goes through: the worker
+    reports the file as past its memory limit. Each scanned page gets its own time
+    budget (workers.more_time), so a long scan is not stopped as a hostile file."""
+    with ocr.using(ocr_settings, on_page=more_time) as stats:
+        try:
+            items = ingest_file(path, municipality) if municipality else ingest_file(path)
+        except IngestError as exc:
+            return None, exc.reason, stats.as_dict()
+        except MemoryError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - reported per file, retried next run
+            return None, f"unexpected error: {type(exc).__name__}: {exc}", stats.as_dict()
     if not items:
-        return None, "no agenda items found"
-    return items, None
+        return None, "no agenda items found", stats.as_dict()
+    return items, None, stats.as_dict()
 
 
-ExtractResult = tuple[list[AgendaItem] | None, str | None] | Stopped
+ExtractResult = tuple[list[AgendaItem] | None, str | None, dict] | Stopped
 
 
 def _extract(
@@ -129,17 +142,20 @@ def _extract(
     limits: Limits,
     on_done: Callable[[Path, ExtractResult], None],
     municipality: Callable[[Path], str] = lambda path: "",
+    ocr_settings: ocr.OcrSettings | None = None,
+    on_ocr_page: Callable[[Path, float], None] = lambda path, seconds: None,
 ) -> None:
     """Each file in a worker process under `limits` (see workers.py); with workers=0
     in this process, without limits (for tests and debugging)."""
     if workers <= 0:
         for path in paths:
-            on_done(path, _ingest_one(path, municipality(path)))
+            on_done(path, _ingest_one(path, municipality(path), ocr_settings))
         return
     try:
         run_isolated(
-            _ingest_one, paths, workers, limits, on_done, args=lambda path: (municipality(path),)
-        )
+            _ingest_one, paths, workers, limits, on_done,
+            args=lambda path: (municipality(path), ocr_settings), on_more_time=on_ocr_page,
+        )  # fmt: skip
     except WorkerStartError as exc:
         raise IndexProblem(f"{exc}; nothing was changed") from None
 
@@ -220,10 +236,12 @@ class ReindexRun:
         workers: int,
         municipalities: dict[Path, str] | None = None,
         limits: Limits | None = None,
+        ocr_settings: ocr.OcrSettings | None = None,
     ):
         self.store, self.notify, self.workers = store, notify, workers
         self.municipalities = municipalities or {}
         self.limits = limits or Limits()
+        self.ocr = ocr_settings
         self.report = ReindexReport(full=full)
         self.full = full
         self.base = store.current()
@@ -351,18 +369,37 @@ class ReindexRun:
 
     def extract(self, paths: list[Path]) -> None:
         self.extracted.update(paths)
-        _extract(paths, self.workers, self.limits, self.on_extracted, self.municipality_of)
+        _extract(
+            paths, self.workers, self.limits, self.on_extracted, self.municipality_of,
+            self.ocr, self.on_ocr_page,
+        )  # fmt: skip
+
+    def on_ocr_page(self, path: Path, seconds: float) -> None:
+        """A worker starts OCR of a scanned page (and took its time budget)."""
+        self.count["ocr"] += 1
+        self.notify(Progress("ocr", done=self.count["ocr"], path=path))
+
+    def count_ocr(self, stats: dict) -> None:
+        report = self.report
+        report.ocr_pages += stats["pages"]
+        report.ocr_cached_pages += stats["cached"]
+        report.ocr_seconds += stats["seconds"]
+        report.ocr_skipped_pages += stats["skipped"]
+        report.ocr_problem = stats["problem"] or report.ocr_problem
 
     def municipality_of(self, path: Path) -> str:
         return self.states[path].municipality if path in self.states else ""
 
     def on_extracted(self, path: Path, result: ExtractResult) -> None:
         state = self.states[path]
+        ocr_pages = 0
         if isinstance(result, Stopped):
             items, reason = None, f"{result.reason}; {QUARANTINE_NOTE}"
             state.quarantined = True
         else:
-            items, reason = result
+            items, reason, ocr_stats = result
+            self.count_ocr(ocr_stats)
+            ocr_pages = ocr_stats["pages"] + ocr_stats["cached"]
         if items is None:
             self.failures[path] = reason
             self.fall_back(state, reason)
@@ -378,6 +415,7 @@ class ReindexRun:
         self.notify(Progress(
             "extract", done=self.count["done"], total=self.count["total"],
             items=self.count["items"], file_items=len(items or ()), path=path, error=reason,
+            ocr_pages=ocr_pages,
         ))  # fmt: skip
 
     def fall_back(self, state: _FileState, reason: str) -> None:
@@ -448,9 +486,11 @@ def reindex(
     workers: int | None = None,
     municipalities: dict[Path, str] | None = None,
     limits: Limits | None = None,
+    ocr_settings: ocr.OcrSettings | None = None,
 ) -> ReindexReport:
     """Bring the index at `root` (a path: the configured engine's; or an IndexStore)
-    up to date with the files under `sources`.
+    up to date with the files under `sources`. Scanned pages are read by OCR with
+    `ocr_settings` (None: ocr.py's defaults, no cache).
 
     Incremental unless `full`: only new, changed and previously failed files are
     extracted. A file that fails keeps the items it had in the index and is retried
@@ -476,8 +516,12 @@ def reindex(
     with store.lock(wait, on_wait):
         store.clean()
         workers = DEFAULT_WORKERS if workers is None else workers
-        run = ReindexRun(store, full, notify, workers, municipalities, limits)
+        run = ReindexRun(store, full, notify, workers, municipalities, limits, ocr_settings)
         report = run.run(sources)
+    if report.ocr_skipped_pages:
+        report.notes.append(
+            f"{report.ocr_skipped_pages} scanned page(s) were not read: {report.ocr_problem}"
+        )
     report.seconds = time.monotonic() - started
     return report
 

@@ -29,7 +29,7 @@ LANGUAGE = "dan"  # Tesseract's Danish model (Debian: tesseract-ocr-dan)
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-dan"
 CACHE_VERSION = 1  # bump when what is cached (or how lines are built) changes
 DEFAULT_DPI = 300
-DEFAULT_PAGE_SECONDS = 60.0
+DEFAULT_PAGE_SECONDS = 120.0  # ~2 s a page here; a loaded machine is slower
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,12 @@ and exits. A worker that dies any other way (a segfault in a C extension, the ke
 OOM killer) fails the file it had. The parent never runs the function itself on such a
 file: it only reports it, and gives the files still waiting to a fresh worker.
 
+Some slow work is legitimate: OCR of a scanned page takes seconds, and a long scan
+would pass any limit fit for a PDF with a text layer. The function a worker runs asks
+for more time before each such step (`more_time`, one OCR page at a time with the
+page's own budget, ocr.page_seconds), so a 200-page scan is read while a hostile file
+is still stopped at the file's limit plus one step's budget.
+
 Workers are started with "spawn": a forked worker would inherit the caller's locks
 (the reindex flock) and could outlive it; and each worker exits when its parent dies.
 """
@@ -32,6 +38,7 @@ DEFAULT_SECONDS = 120.0  # a 1,000-page PDF of minutes takes about 5 s on one co
 DEFAULT_MEMORY_MB = 1024  # the largest real minutes measured: under 300 MB
 
 _READY, _DONE, _NO_MEMORY, _CRASHED = "ready", "done", "memory", "crashed"
+_MORE_TIME = "more time"
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,16 @@ def _crash_reason(exitcode: int | None) -> Stopped:
 
 # --- In the worker ------------------------------------------------------------------------
 
+_parent_conn: Connection | None = None  # in a worker: the line to the parent
+
+
+def more_time(seconds: float) -> None:
+    """Called by the function a worker runs, before a slow step it knows is legitimate
+    (OCR of a page): the file's deadline moves `seconds` later, and the parent hears of
+    it (`on_more_time`). Outside a worker (workers=0, tests) it does nothing."""
+    if _parent_conn is not None:
+        _parent_conn.send((_MORE_TIME, float(seconds)))
+
 
 def _exit_with(parent: int) -> None:
     """A worker must not outlive a parent that was killed (SIGKILL skips all cleanup)."""
@@ -93,6 +110,8 @@ def _exit_with(parent: int) -> None:
 
 
 def _serve(conn: Connection, fn: Callable[[Any], Any], memory_mb: int, parent: int) -> None:
+    global _parent_conn
+    _parent_conn = conn
     # Ctrl-C reaches the whole process group: stopping the workers is the parent's job.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _exit_with(parent)
@@ -160,11 +179,13 @@ def run_isolated(
     limits: Limits,
     on_done: Callable[[Path, Any], None],
     args: Callable[[Path], tuple] = lambda task: (),
+    on_more_time: Callable[[Path, float], None] = lambda task, seconds: None,
 ) -> None:
     """Call `on_done(task, fn(task, *args(task)))` for every task, fn running in up to `workers`
     worker processes, or `on_done(task, Stopped(...))` when its worker hit a limit or
     died. `fn` must be importable by name (spawned workers import it). Results come
-    in the order they finish. Ctrl-C (any exception) kills the workers and is re-raised."""
+    in the order they finish. Ctrl-C (any exception) kills the workers and is re-raised.
+    `on_more_time(task, seconds)`: fn asked for more time (`more_time`) and got it."""
     ctx = multiprocessing.get_context("spawn")
     pending = deque(tasks)
     pool: list[_Worker] = []
@@ -178,7 +199,7 @@ def run_isolated(
             while len(pool) < workers and len(pending) > waiting:
                 pool.append(_Worker(ctx, fn, limits))
                 waiting += 1
-            _step(pool, limits, on_done)
+            _step(pool, limits, on_done, on_more_time)
     finally:
         for worker in pool:
             if worker.task is None and worker.ready:
@@ -187,7 +208,7 @@ def run_isolated(
                 worker.kill()
 
 
-def _step(pool: list[_Worker], limits: Limits, on_done) -> None:
+def _step(pool: list[_Worker], limits: Limits, on_done, on_more_time) -> None:
     """Wait for one message, death or deadline; handle what happened."""
     busy = [w for w in pool if w.task is not None]
     timeout = None
@@ -206,6 +227,11 @@ def _step(pool: list[_Worker], limits: Limits, on_done) -> None:
             kind, value = message
             if kind == _READY:
                 worker.ready = True
+                continue
+            if kind == _MORE_TIME:
+                if worker.task is not None:
+                    worker.deadline += value
+                    on_more_time(worker.task, value)
                 continue
             task, worker.task = worker.task, None
             if kind == _DONE:

@@ -119,3 +119,94 @@ def test_real_image_only_attachment_reads_as_danish(tmp_path):
     assert stats.pages == 1
     words = {w.strip(".,:;").lower() for line in lines for w in line.text.split()}
     assert {"område", "enhed", "ballerup"} <= words, sorted(words)[:80]
+
+
+# --- Through `searchapp reindex` -------------------------------------------------------------
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """The scanned minutes and a minutes PDF with a text layer; OCR at 150 dpi with
+    its cache beside the index."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    shutil.copyfile(SCAN, sources / SCAN.name)
+    shutil.copyfile(ROOT / "samples" / "nordby-social-og-sundhedsudvalget-2025-06-03.pdf",
+                    sources / "nordby-social-og-sundhedsudvalget-2025-06-03.pdf")  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SEARCHAPP_CONFIG", raising=False)
+    return tmp_path
+
+
+def write_config(project: Path, ocr_section: str) -> None:
+    (project / "config.toml").write_text(
+        '[sources]\npaths = ["sources"]\n[sources.municipality]\n"sources" = "Sydby Kommune"\n'
+        f'[index]\npath = "index"\n[reindex]\nworkers = 1\n[ocr]\ndpi = 150\n{ocr_section}',
+        encoding="utf-8",
+    )
+
+
+def run_cli(*args: str):
+    from click.testing import CliRunner
+
+    from searchapp.cli import cli
+
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_reindex_reads_a_scan_once_and_counts_its_pages(project):
+    write_config(project, "")
+    result = run_cli("reindex")
+    assert result.exit_code == 0, result.output
+    assert f"sources/{SCAN.name}: 3 items (2 pages by OCR)" in result.output
+    assert "Scanned pages (OCR): 2 read (" in result.output
+    assert "0 from the OCR cache" in result.output
+    assert len(list((project / "ocr-cache").glob("*/*.json"))) == 1  # beside the index
+
+    result = run_cli("reindex", "--full")  # every file read again; the scan from the cache
+    assert result.exit_code == 0, result.output
+    assert "Scanned pages (OCR): 0 read (0.0 s), 2 from the OCR cache" in result.output
+
+    hits = run_cli("search", "spildevandsplan", "--json")
+    assert SCAN.name in hits.output
+
+
+def test_ocr_off_indexes_everything_else(project):
+    write_config(project, "enabled = false\n")
+    result = run_cli("reindex")
+    assert result.exit_code == 1, result.output
+    assert (
+        f"sources/{SCAN.name}: no text in 2 page(s): a scanned PDF without a text layer, "
+        "not read by OCR: OCR is off (ocr.enabled in the config)"
+    ) in result.output
+    assert "Note: 2 scanned page(s) were not read: OCR is off" in result.output
+    assert "Files: 2 added, 0 changed, 0 unchanged, 0 removed, 1 failed" in result.output
+
+
+def test_reindex_without_tesseract_says_what_to_install(project, monkeypatch, tmp_path):
+    write_config(project, "")
+    monkeypatch.setenv("PATH", str(tmp_path / "no-programs"))
+    result = run_cli("reindex")
+    assert result.exit_code == 1, result.output
+    assert (
+        "Note: 2 scanned page(s) were not read: Tesseract is not installed: "
+        "apt-get install tesseract-ocr tesseract-ocr-dan"
+    ) in result.output
+    assert "1 failed" in result.output and "Items in index: " in result.output
+    assert "Items in index: 0" not in result.output
+
+
+def test_config_ocr_section(tmp_path):
+    from searchapp.config import ConfigError, config_from_dict
+
+    default = config_from_dict({"index": {"path": "data/index"}}, base=tmp_path)
+    assert default.ocr == ocr.OcrSettings(cache=tmp_path / "data" / "ocr-cache")
+    off = config_from_dict(
+        {"ocr": {"enabled": False, "cache": "/var/cache/ocr", "dpi": 200, "page_seconds": 30}},
+        base=tmp_path,
+    )
+    assert off.ocr == ocr.OcrSettings(False, Path("/var/cache/ocr"), 200, 30.0)
+    with pytest.raises(ConfigError, match="'ocr.dpi' must be at least 72"):
+        config_from_dict({"ocr": {"dpi": 10}}, base=tmp_path)
+    with pytest.raises(ConfigError, match="'ocr.enabled' must be true or false"):
+        config_from_dict({"ocr": {"enabled": "no"}}, base=tmp_path)

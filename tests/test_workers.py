@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from searchapp.workers import Limits, Stopped, run_isolated
+from searchapp.workers import Limits, Stopped, more_time, run_isolated
 
 CALLS = "calls.log"  # beside the task files: the pid of each process that ran a task
 
@@ -34,6 +34,10 @@ def act(path: Path, suffix: str = "") -> str:
         os.kill(os.getpid(), signal.SIGSEGV)
     elif command == "raise":
         raise ValueError("a bug in the reader")
+    elif command == "steps":  # slow work announced step by step, as OCR does page by page
+        for _ in range(3):
+            more_time(1.5)
+            time.sleep(1)
     return command + suffix
 
 
@@ -80,6 +84,21 @@ def test_each_limit_stops_only_its_file(tmp_path):
     assert results["bug"] == Stopped("unexpected error: ValueError: a bug in the reader", "crash")
     assert seconds < 30  # one time limit, not the 60 s sleep
     assert not multiprocessing.active_children()
+
+
+def test_a_file_gets_more_time_step_by_step(tmp_path):
+    """A scan OCR'd page by page takes longer than the file's limit, and asks for each
+    page's budget before it; a file that just hangs is still stopped at the limit."""
+    paths = tasks(tmp_path, scan="steps", slow="sleep")
+    granted = []
+    results, seconds = run(
+        paths, limits=Limits(seconds=1.5, memory_mb=200),
+        on_more_time=lambda path, more: granted.append((path.name, more)),
+    )  # fmt: skip
+    assert results["scan"] == "steps"  # 3 s of work under a 1.5 s limit
+    assert granted == [("scan", 1.5)] * 3
+    assert isinstance(results["slow"], Stopped) and results["slow"].limit == "time"
+    assert seconds < 30
 
 
 def test_the_parent_never_runs_a_file_a_worker_died_on(tmp_path):

@@ -48,6 +48,7 @@ class _Reporter:
     def __init__(self, quiet: bool, tty: bool):
         self.quiet, self.tty = quiet, tty
         self.bar = None
+        self.ocr_bar = None  # scanned pages read by OCR, under the files' bar
 
     def __call__(self, event: Progress) -> None:
         if self.quiet:
@@ -68,10 +69,17 @@ class _Reporter:
             self.bar.total = event.total  # grows when a duplicate must stand in for a file
             self.bar.set_postfix(items=event.items, refresh=False)
             self.bar.update(1)
+            if event.ocr_pages and self.ocr_bar is None:  # all from the OCR cache
+                tqdm.write(f"{_show(event.path)}: {_count(event.ocr_pages, 'page')} by OCR")
             if event.error:
                 tqdm.write(
                     f"failed: {_show(event.path)}: {printable(event.error)}", file=sys.stderr
                 )
+        elif event.stage == "ocr":
+            if self.ocr_bar is None:
+                self.ocr_bar = tqdm(unit="page", desc="OCR", position=1, leave=False)
+            self.ocr_bar.set_postfix_str(printable(Path(event.path).name), refresh=False)
+            self.ocr_bar.update(event.done - self.ocr_bar.n)
         elif event.stage == "index":
             if self.bar is None or self.bar.unit != "item":
                 self.close()
@@ -90,6 +98,8 @@ class _Reporter:
                 if event.error
                 else _count(event.file_items, "item")
             )
+            if event.ocr_pages:
+                outcome += f" ({_count(event.ocr_pages, 'page')} by OCR)"
             click.echo(f"[{event.done:>{width}}/{event.total}] {_show(event.path)}: {outcome}")
         elif event.stage == "index" and event.done == event.total:
             click.echo(f"indexed {event.total} items")
@@ -98,6 +108,9 @@ class _Reporter:
         if self.bar is not None:
             self.bar.close()
             self.bar = None
+        if self.ocr_bar is not None:
+            self.ocr_bar.close()
+            self.ocr_bar = None
 
 
 def _count(n: int, word: str) -> str:
@@ -144,6 +157,14 @@ def format_report(report: ReindexReport) -> str:
                     f"  {_show(d.dropped)}: {_count(d.items, 'item')} also in {_show(d.kept)}, "
                     f"kept {printable(Path(d.kept).name)}"
                 )
+    if report.ocr_pages or report.ocr_cached_pages:
+        rate = ""
+        if report.ocr_seconds:
+            rate = f", {report.ocr_pages / report.ocr_seconds:.2f} pages/s"
+        lines.append(
+            f"Scanned pages (OCR): {report.ocr_pages} read ({report.ocr_seconds:.1f} s{rate}), "
+            f"{report.ocr_cached_pages} from the OCR cache"
+        )
     lines.append(
         f"Items in index: {report.items_in_index} "
         f"({report.items_written} written, {report.items_deleted} removed)"
@@ -230,6 +251,7 @@ def reindex_command(
             municipalities=config.municipalities,
             workers=config.reindex_workers,
             limits=Limits(seconds=config.time_limit, memory_mb=config.memory_limit),
+            ocr_settings=config.ocr,
         )
     except IndexProblem as exc:
         reporter.close()

@@ -14,7 +14,8 @@ def main(argv: list[str] | None = None) -> int:
               "growth OUT.md COMPARE.json... (the growth table of several compare runs), "
               "report RESULT.json... (rewrite the Markdown from the JSON), "
               "http RESULT.json (the server under load again, on the run's kept indexes; "
-              "`--help`)")
+              "`--help`), "
+              "ocr (pages/s of OCR on scanned samples, one process and both cores; `--help`)")
         return 0 if argv else 2
     command, rest = argv[0], argv[1:]
     if command == "run":
@@ -36,6 +37,10 @@ def main(argv: list[str] | None = None) -> int:
         out.write_text(growth(results), encoding="utf-8")
         print(f"wrote {out}")
         return 0
+    if command == "ocr":
+        from .ocr import main as ocr_main
+
+        return ocr_main(rest)
     if command == "http":
         from .run import http_again
 

@@ -62,6 +62,7 @@ def test_scanned_minutes_come_out_as_their_agenda_items(scanned_meeting):
         ("3", "Spildevandsplan, tillæg 4 - separatkloakering af Sønderby"),
     ]
     assert meeting.committee == original.committee
+    assert (meeting.source_format, original.source_format) == ("scan", "pdf")
     assert meeting.meeting_date == original.meeting_date == "2025-06-20"
     assert [i.status for i in meeting.items] == [i.status for i in original.items]
     # OCR read one label "Sagshnr.:"; the other two case numbers come out as printed.

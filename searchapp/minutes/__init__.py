@@ -198,7 +198,8 @@ def _closed_group_start(lines: list[Line], headings) -> int | None:
 
 
 def _layout_name(lines: list[Line], headings) -> str:
-    """Which system printed it, where the document shows it; else "pdf"/"text"."""
+    """Which system printed it, where the document shows it; else "pdf"/"text", or
+    "scan" for a PDF read by OCR."""
     texts = "\n".join(ln.text for ln in lines[:2000])
     if headings[0].pattern == "punkt" and re.search(r"\bEMN-\d{4}-\d+", texts):
         return "firstagenda"
@@ -206,6 +207,8 @@ def _layout_name(lines: list[Line], headings) -> str:
         r"s beslutning den \d{2}\.\d{2}\.\d{4} Punkt \d", texts
     ):
         return "edoc"
+    if any(ln.ocr for ln in lines[:50]):
+        return "scan"
     return "pdf" if any(ln.has_font for ln in lines[:50]) else "text"
 
 

@@ -121,7 +121,9 @@ def _ingest_one(
     budget (workers.more_time), so a long scan is not stopped as a hostile file."""
     with ocr.using(ocr_settings, on_page=more_time) as stats:
         try:
-            items = ingest_file(path, municipality) if municipality else ingest_file(path)
+            items = (
+                ingest_file(path, municipality=municipality) if municipality else ingest_file(path)
+            )
         except IngestError as exc:
             return None, exc.reason, stats.as_dict()
         except MemoryError:

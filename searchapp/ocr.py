@@ -238,10 +238,17 @@ def _confidence(table: dict) -> float:
     return total / weight if weight else 0.0
 
 
+MAX_PIXELS = 40_000_000  # an A3 page at 300 dpi is 17 million; a poster is made smaller
+
+
 def _render(pdf, number: int, dpi: int):
+    """The page as a grey image at `dpi`, or smaller where a huge page would take
+    gigabytes (a hostile file's 5 m page)."""
     page = pdf[number - 1]
     try:
-        return page.render(scale=dpi / 72, grayscale=True).to_pil()
+        width, height = page.get_size()  # points
+        scale = min(dpi / 72, (MAX_PIXELS / max(width * height, 1.0)) ** 0.5)
+        return page.render(scale=scale, grayscale=True).to_pil()
     finally:
         page.close()
 

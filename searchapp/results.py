@@ -34,7 +34,8 @@ __all__ = [
 ]
 
 CSV_COLUMNS = ("id", "municipality", "committee", "meeting_id", "meeting_date", "number",
-               "title", "case_number", "status", "positions", "url", "pdf_url")  # fmt: skip
+               "title", "case_number", "status", "status_label", "decision", "positions",
+               "url", "pdf_url", "meeting_url")  # fmt: skip
 
 
 def positions_text(item: AgendaItem) -> str:
@@ -137,9 +138,12 @@ class Links:
             "title": item.title,
             "case_number": item.case_number,
             "status": item.status,
+            "status_label": status_label(item.status),
+            "decision": "" if item.closed else item.decision,
             "positions": positions_text(item),
             "url": self.item_url(item.id),
             "pdf_url": self.item_pdf_url(item) or "",
+            "meeting_url": meeting_url(item.meeting_id),
         }
 
 

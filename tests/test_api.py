@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 
 import pytest
-from conftest import HOVEDSTADEN, SJAELLAND, SYDDANMARK, make_config
+from conftest import HOVEDSTADEN, PUBLIC_URL, SJAELLAND, SYDDANMARK, make_config
 
 from searchapp.web import CONTENT_SECURITY_POLICY, create_app
+from searchapp.web.export import XLSX_MIMETYPE
 
 ERROR_KEYS = {"error"}
 
@@ -256,8 +258,8 @@ def test_csv_has_every_row_not_a_page(client, items):
     assert "attachment" in response.headers["Content-Disposition"]
     rows = read_csv(response)
     assert rows[0] == ["id", "municipality", "committee", "meeting_id", "meeting_date",
-                       "number", "title", "case_number", "status", "positions", "url",
-                       "pdf_url"]  # fmt: skip
+                       "number", "title", "case_number", "status", "status_label", "decision",
+                       "positions", "url", "pdf_url", "meeting_url"]  # fmt: skip
     assert len(rows) == len(items) + 1
     json_ids = [h["id"] for h in client.get("/api/search?per_page=100").get_json()["results"]]
     assert [r[0] for r in rows[1:]] == json_ids
@@ -270,7 +272,10 @@ def test_csv_follows_the_search(client):
     ]  # fmt: skip
     row = dict(zip(rows[0], rows[2], strict=True))
     assert row["committee"] == HOVEDSTADEN and row["case_number"] == "SAG-2025-01103"
-    assert row["pdf_url"] == "/files/hovedstaden/kkr-hovedstaden-2025-04-11.pdf#page=4"
+    assert row["pdf_url"] == f"{PUBLIC_URL}files/hovedstaden/kkr-hovedstaden-2025-04-11.pdf#page=4"
+    assert row["url"] == f"{PUBLIC_URL}items/kkr-hovedstaden-2025-04-11-3.1"
+    assert row["meeting_url"] == f"{PUBLIC_URL}meetings/kkr-hovedstaden-2025-04-11"
+    assert (row["status_label"], row["decision"]) == ("Drøftet", "Drøftet.")
     assert row["title"] == "Ældrereformen"
 
 
@@ -305,6 +310,74 @@ def test_no_server_path_in_any_answer(client, sources_root):
                 "/api/meetings/kkr-hovedstaden-2025-04-11"):  # fmt: skip
         body = client.get(url).get_data(as_text=True)
         assert server_path not in body and server_path.replace("/", "\\/") not in body, url
+    with zipfile.ZipFile(io.BytesIO(client.get("/api/search.xlsx").data)) as book:
+        for part in book.namelist():
+            assert server_path.encode() not in book.read(part), part
+
+
+def test_csv_and_spreadsheet_are_named_after_the_search(client):
+    response = client.get("/api/search.csv?q=ældrereformen&committee=KKR+Hovedstaden")
+    disposition = response.headers["Content-Disposition"]
+    assert 'filename="soegning-aeldrereformen-kkr-hovedstaden.csv"' in disposition
+    response = client.get("/api/search.xlsx")
+    assert 'filename="soegning.xlsx"' in response.headers["Content-Disposition"]
+
+
+def read_xlsx(response):
+    openpyxl = pytest.importorskip("openpyxl")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.mimetype == XLSX_MIMETYPE
+    return openpyxl.load_workbook(io.BytesIO(response.data))
+
+
+def test_spreadsheet_has_every_row_with_labels_decisions_and_links(client, items):
+    """Issue #18: a Danish Excel reads a comma CSV as one column; a real workbook,
+    with what people look for: the status in Danish, the decision, links that work."""
+    book = read_xlsx(client.get("/api/search.xlsx?per_page=2&page=0"))  # paging ignored
+    sheet = book["Punkter"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:8] == ("Kommune", "Udvalg", "Mødedato", "Punkt", "Titel", "Sagsnummer",
+                           "Beslutning", "Beslutningens tekst")  # fmt: skip
+    assert len(rows) == len(items) + 1
+    json_ids = [h["id"] for h in client.get("/api/search?per_page=100").get_json()["results"]]
+    assert [r[-1] for r in rows[1:]] == json_ids
+    head = rows[0]
+    row = dict(zip(head, next(r for r in rows if r[-1] == "kkr-hovedstaden-2021-04-19-3.8"),
+                   strict=True))  # fmt: skip
+    assert (row["Udvalg"], row["Punkt"], row["Sagsnummer"]) == (HOVEDSTADEN, "3.8",
+                                                                "SAG-2021-00777")
+    assert row["Mødedato"].date().isoformat() == "2021-04-19"  # a date, not text
+    assert (row["Beslutning"], row["Beslutningens tekst"]) == ("Udsat", "Udsat til næste møde.")
+    at = rows.index(next(r for r in rows if r[-1] == "kkr-hovedstaden-2021-04-19-3.8")) + 1
+    for col, name in enumerate(head, start=1):
+        if name in ("Punktet", "PDF", "Mødet"):
+            cell = sheet.cell(at, col)
+            assert cell.value.startswith(PUBLIC_URL), name
+            link = cell.hyperlink  # Excel keeps a "#page=4" apart, as its location
+            target = link.target + (f"#{link.location}" if link.location else "")
+            assert target == cell.value, name
+    about = dict(book["Om udtrækket"].iter_rows(values_only=True))
+    assert about["Søgning"] == "(alle punkter)" and about["Punkter"] == len(items)
+
+
+def test_spreadsheet_follows_the_search_and_its_errors(client):
+    book = read_xlsx(client.get("/api/search.xlsx?q=ældrereformen&sort=date_asc"))
+    ids = [r[-1] for r in book["Punkter"].iter_rows(min_row=2, values_only=True)]
+    assert ids == ["kkr-sjaelland-2024-06-03-2.3", "kkr-hovedstaden-2025-04-11-3.1"]
+    assert_error(client.get("/api/search.xlsx?sort=bogus"), 400, "invalid_parameter")
+    empty = read_xlsx(client.get("/api/search.xlsx?q=zzzzqqq"))
+    assert len(list(empty["Punkter"].iter_rows(values_only=True))) == 1
+
+
+def test_spreadsheet_text_is_never_a_formula(tmp_path, sources_root):
+    from searchapp.web.export import write_xlsx
+
+    openpyxl = pytest.importorskip("openpyxl")
+    book = write_xlsx([{"title": "=HYPERLINK(\"http://x\")", "number": "+1", "id": "@a"}], [])
+    sheet = openpyxl.load_workbook(book)["Punkter"]
+    cells = [c for c in sheet[2] if c.value]
+    assert {c.value for c in cells} == {"=HYPERLINK(\"http://x\")", "+1", "@a"}
+    assert all(c.data_type == "s" for c in cells)
 
 
 def test_csv_of_nothing_is_just_the_header(client):
@@ -313,7 +386,7 @@ def test_csv_of_nothing_is_just_the_header(client):
 
 
 def test_csv_cells_are_not_formulas():
-    from searchapp.web.api import _cell
+    from searchapp.web.export import _cell
 
     assert _cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert _cell("@SUM") == "'@SUM" and _cell("Budget") == "Budget" and _cell(None) == ""
@@ -378,6 +451,7 @@ def test_openapi_describes_every_endpoint(client):
         "/api/search", "/api/search.csv", "/api/items/{id}", "/files/{path}",
         "/api/openapi.json", "/api/meetings/{id}", "/api/people/{id}", "/feed",
         "/api/alerts", "/api/alerts/confirm/{token}", "/api/alerts/unsubscribe/{token}",
+        "/api/search.xlsx",
     }  # fmt: skip
     params = {p["name"]: p for p in spec["paths"]["/api/search"]["get"]["parameters"]}
     assert set(params) == {"q", "municipality", "committee", "status", "year", "party",

@@ -7,24 +7,31 @@ pages can render the very same data. Errors are raised and shaped by errors.py.
 
 from __future__ import annotations
 
-import csv
-import io
+import itertools
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, jsonify, request, send_file
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    request,
+    send_file,
+    stream_with_context,
+)
 from werkzeug.security import safe_join
 
 from ..query import SearchRequest
 from ..results import CSV_COLUMNS
-from . import get_engine
+from . import export, external_url, get_engine
 from .budget import search_budget, search_slot
 from .openapi import build_spec
 
 bp = Blueprint("api", __name__)
 
-CSV_FILENAME = "soegning.csv"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @bp.get("/api/search")
@@ -44,16 +51,13 @@ def export_request() -> SearchRequest:
     return SearchRequest.from_params(params)
 
 
-def _cell(value) -> str:
-    """A CSV cell Excel will not run as a formula (OWASP: prefix with a quote)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def _csv_line(values) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow([_cell(v) for v in values])
-    return buffer.getvalue()
+def _absolute(rows):
+    """Export rows with absolute links: a file taken away still leads to the items."""
+    for row in rows:
+        for key in export.LINKS:
+            if row.get(key):
+                row[key] = external_url(row[key])
+        yield row
 
 
 @bp.get("/api/search.csv")
@@ -62,18 +66,32 @@ def search_csv():
     search_request = export_request()
     rows = get_engine().rows(search_request)
     first = next(rows, None)  # errors (no index) surface now, before the 200 is sent
-
-    def generate():
-        yield "\ufeff" + _csv_line(CSV_COLUMNS)
-        if first is None:
-            return
-        yield _csv_line(first[c] for c in CSV_COLUMNS)
-        for row in rows:
-            yield _csv_line(row[c] for c in CSV_COLUMNS)
-
-    response = Response(generate(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{CSV_FILENAME}"'
+    head = [first] if first is not None else []
+    lines = export.csv_lines(CSV_COLUMNS, _absolute(itertools.chain(head, rows)))
+    response = Response(stream_with_context(lines), mimetype="text/csv")
+    response.headers["Content-Disposition"] = export.attachment(
+        export.export_name(request.args, "csv")
+    )
     response.call_on_close(rows.close)
+    return response
+
+
+@bp.get("/api/search.xlsx")
+def search_xlsx():
+    """Every matching item as a spreadsheet (export.write_xlsx)."""
+    search_request = export_request()
+    rows = get_engine().rows(search_request)
+    about = [("Søgning", search_request.q or "(alle punkter)"),
+             ("Adresse", external_url(request.full_path.rstrip("?"))),
+             ("Hentet", datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))]  # fmt: skip
+    try:
+        book = export.write_xlsx(_absolute(rows), about)
+    finally:
+        rows.close()
+    name = export.export_name(request.args, "xlsx")
+    response = send_file(book, mimetype=export.XLSX_MIMETYPE, download_name=name,
+                         as_attachment=True, max_age=0)  # fmt: skip
+    response.headers["Content-Disposition"] = export.attachment(name)
     return response
 
 
@@ -98,6 +116,7 @@ def index():
         {
             "search": "/api/search",
             "csv": "/api/search.csv",
+            "xlsx": "/api/search.xlsx",
             "item": "/api/items/{id}",
             "meeting": "/api/meetings/{id}",
             "person": "/api/people/{id}",

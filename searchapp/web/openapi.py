@@ -35,6 +35,7 @@ from ..query import (
     SORTS,
 )
 from ..results import CSV_COLUMNS
+from .export import XLSX_MIMETYPE
 from .feed import FEED_SIZE
 
 # casenumbers' forms for JSON Schema (ECMA 262: no flags, so letters in both cases).
@@ -726,6 +727,28 @@ def build_spec(server_url: str = "/") -> dict:
                         "200": {
                             "description": "Atom (RFC 4287).",
                             "content": {"application/atom+xml": {"schema": {"type": "string"}}},
+                        },
+                        "400": bad,
+                        "503": unavailable,
+                    },
+                }
+            },
+            "/api/search.xlsx": {
+                "get": {
+                    "operationId": "searchXlsx",
+                    "summary": "All results of a search as a spreadsheet",
+                    "description": "Every matching item in an Excel workbook (the sheet "
+                    "'Punkter', one row an item; 'Om udtrækket' says what was searched and "
+                    "when): Danish headers, the meeting date as a date, the decision's "
+                    "Danish label and text, absolute clickable links to the item, its PDF "
+                    "and its meeting. Named after the search (Content-Disposition). page "
+                    "and per_page, if sent, are ignored.",
+                    "parameters": SEARCH_PARAMETERS,
+                    "responses": {
+                        "200": {
+                            "description": "An .xlsx workbook.",
+                            "content": {XLSX_MIMETYPE: {"schema": {"type": "string",
+                                                                   "format": "binary"}}},
                         },
                         "400": bad,
                         "503": unavailable,

@@ -374,6 +374,7 @@ def search():
         page_numbers=_page_numbers(result["page"], max(1, result["pages"])),
         json_url=links.twin("api.search"),
         csv_url=links.twin("api.search_csv", page=None, per_page=None),
+        xlsx_url=links.twin("api.search_xlsx", page=None, per_page=None),
         feed_url=links.twin("pages.atom_feed", page=None, per_page=None, sort=None),
     )
 

@@ -15,6 +15,7 @@ from .casenumbers import case_number_line
 from .decisions import classify_decision
 from .extract import Line
 from .models import AgendaItem, Meeting, item_id
+from .paragraphs import join_paragraphs
 
 __all__ = ["classify_decision", "parse_lines"]
 
@@ -32,7 +33,6 @@ _ITEM_RE = re.compile(r"^(?P<part>\d{1,2})\.(?P<sub>\d{1,2})\.?\s+(?P<title>\S.*
 _PART_RE = re.compile(r"^(?P<part>\d{1,2})\.\s+(?P<title>[^\W\d_].*)$")
 _URL_RE = re.compile(r"https?://[^\s<>()\"”’]+|www\.[^\s<>()\"”’]+")
 # "ressourcer , som": a typesetting artefact of the published minutes.
-_SPACE_BEFORE_PUNCT = re.compile(r"(?<=\w) +([.,;:!?])(?=[\s”'\")\]]|$)")
 _LIST_START_RE = re.compile(r"^([–\-•*]\s|\d{1,2}[.)]\s|[a-z]\)\s)")
 
 PART_SIZE = 13.0  # points: parts are set in 14 pt, item titles in 11 pt, body in 10
@@ -224,27 +224,6 @@ def _read_title_and_case(lines: list[Line], i: int, draft: _Draft, first: Line) 
     return i
 
 
-def _paragraphs(lines: list[Line]) -> str:
-    """Rejoin printed lines into paragraphs; list entries keep their own line."""
-    paragraphs: list[list[str]] = [[]]
-    for line in lines:
-        text = line.text.strip()
-        if not text:
-            if paragraphs[-1]:
-                paragraphs.append([])
-            continue
-        if paragraphs[-1] and _LIST_START_RE.match(text):
-            paragraphs[-1].append("\n" + text)
-        else:
-            paragraphs[-1].append(text)
-    out = []
-    for para in paragraphs:
-        if para:
-            text = " ".join(para).replace(" \n", "\n")
-            out.append(_SPACE_BEFORE_PUNCT.sub(r"\1", text))
-    return "\n\n".join(out)
-
-
 def _attachment_titles(lines: list[Line]) -> list[str]:
     titles: list[str] = []
     for line in lines:
@@ -262,8 +241,9 @@ def _attachment_titles(lines: list[Line]) -> list[str]:
 def _finish(draft: _Draft, committee: str, meeting_date: str, source: str) -> AgendaItem:
     title = " ".join(t for t in draft.title_lines if t)
     title = re.sub(r"\s+", " ", title).strip()
-    sections = {name: _paragraphs(lines) for name, lines in draft.sections.items()}
-    body = _paragraphs(draft.body)
+    sections = {name: join_paragraphs(lines, _LIST_START_RE)
+                for name, lines in draft.sections.items()}  # fmt: skip
+    body = join_paragraphs(draft.body, _LIST_START_RE)
     decision = sections.get("decision", "")
     urls = list(dict.fromkeys(u.rstrip(".,;:") for u in _URL_RE.findall(body)))
     pages = sorted(set(draft.pages))

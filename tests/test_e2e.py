@@ -260,6 +260,77 @@ def test_filters_work_without_javascript(browser, live_server, common_word):
         context.close()
 
 
+def test_a_ticked_filter_announces_the_new_count(page, live_server, common_word):
+    """Issue #18 (WCAG 3.2.2, 4.1.3): on a wide screen a tick applies at once, said
+    beforehand; the new page announces its count to screen readers."""
+    page.goto(f"{live_server}/?q={common_word}")
+    assert page.locator("#filter-note").inner_text() == (
+        "Resultaterne opdateres, så snart du vælger et filter.")
+    assert page.locator("#results-status").get_attribute("role") == "status"
+    box = page.locator("input[name=year]").first
+    page.locator(f"label[for='{box.get_attribute('id')}']").click()
+    page.wait_for_url(re.compile("year="))
+    sync_api.expect(page.locator("#results-status")).to_have_text(re.compile(r"^\d+ result"))
+    heading = page.locator("#results-heading").inner_text()
+    assert re.match(r"\d+ resultat", heading)
+    assert page.locator("#results-status").inner_text() == heading
+    assert page.evaluate("document.activeElement.name") == "year"  # focus back on the box
+
+
+def test_a_filter_on_a_phone_waits_for_the_button_then_shows_the_results(
+    browser, live_server, common_word, screenshots
+):
+    """Issue #18: on a phone (375x812) a tick left the panel open with focus on the box
+    and the first hit at 1138 px. Now the tick waits for "Filtrér", and then the panel
+    is folded away, the results are in view, focus is on the count and it is read out."""
+    context = browser.new_context(viewport=PHONE, locale="da-DK")
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server}/?q={common_word}")
+        assert not page.locator("#filters").evaluate("d => d.open")
+        page.locator("#filters summary").click()
+        assert "tryk på Filtrér" in page.locator("#filter-note").inner_text()
+        box = page.locator("input[name=year]").first
+        year = box.get_attribute("value")
+        page.locator(f"label[for='{box.get_attribute('id')}']").click()
+        page.wait_for_timeout(300)
+        assert "year=" not in page.url  # nothing changed under the finger
+        assert "Tryk på Filtrér" in page.locator("#results-status").inner_text()
+        page.get_by_role("button", name="Filtrér").click()
+        page.wait_for_url(re.compile(f"year={year}"))
+        sync_api.expect(page.locator("#results-status")).to_have_text(re.compile(r"^\d+ result"))
+        heading = page.locator("#results-heading").inner_text()
+        assert page.locator("#results-status").inner_text() == heading
+        assert page.evaluate("document.activeElement.id") == "results-heading"
+        assert not page.locator("#filters").evaluate("d => d.open")
+        first_hit = page.locator(".hit").first.bounding_box()
+        assert 0 <= first_hit["y"] < PHONE["height"] - 60, first_hit  # in view, not at 1138
+        assert page.locator(".chip").count() == 1  # the chosen filter, removable
+        page.screenshot(path=screenshots / "search-phone-filtered.png")
+    finally:
+        context.close()
+
+
+def test_item_page_keeps_the_subheadings_and_paragraphs(page, live_server, screenshots):
+    """Issue #18: "Ældretilsyn Lov om ældretilsyn er…": a subheading run into its
+    paragraph. The sample KKR minutes set "Movia" over "Movia har sendt forslag ...".
+    """
+    hits = page.request.get(f"{live_server}/api/search?q=trafikplan&per_page=100").json()
+    hit = next((h for h in hits["results"] if h["title"] == "Siden sidst"), None)
+    if hit is None:
+        pytest.skip("the sample KKR minutes (samples/kkr-sjaelland-2024-09-12) are not indexed")
+    page.goto(live_server + hit["url"])
+    subheadings = page.locator("article h3.subheading").all_inner_texts()
+    assert "Movia" in subheadings and "Erhvervshus Sjælland" in subheadings
+    after = page.locator("article h3.subheading:text-is('Movia') + p").inner_text()
+    assert after.startswith("Movia har sendt forslag til trafikplan")
+    paragraphs = page.locator("article .section p").all_inner_texts()
+    assert not any(p.startswith("Movia Movia") for p in paragraphs)
+    assert len(paragraphs) >= 4  # the paragraphs kept apart, not one block
+    page.locator("article h3.subheading:text-is('Movia')").scroll_into_view_if_needed()
+    page.screenshot(path=screenshots / "item-subheadings-desktop.png")
+
+
 def test_screenshots_at_desktop_and_phone_width(browser, live_server, screenshots, common_word):
     for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
         context = browser.new_context(viewport=viewport, locale="da-DK", device_scale_factor=1)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from ..casenumbers import case_number_line, find_case_numbers
 from ..extract import Line
+from ..paragraphs import join_paragraphs
 from ..sections import section_kind, split_inline_label
 from .headings import BodyFont, Heading
 from .toc import GROUP_RE
@@ -217,24 +218,9 @@ def _take_meta(draft: DraftItem, text: str) -> bool:
 
 
 def paragraphs(lines: list[Line]) -> str:
-    """Printed lines -> paragraphs; list entries keep their own line."""
-    out: list[list[str]] = [[]]
-    for line in lines:
-        text = line.text.strip()
-        if not text:
-            if out[-1]:
-                out.append([])
-            continue
-        if out[-1] and _LIST_START_RE.match(text):
-            out[-1].append("\n" + text)
-        else:
-            out[-1].append(text)
-    joined = []
-    for para in out:
-        if para:
-            text = " ".join(para).replace(" \n", "\n").replace("\t", " ")
-            joined.append(_SPACE_BEFORE_PUNCT.sub(r"\1", text))
-    return "\n\n".join(joined)
+    """Printed lines -> paragraphs (paragraphs.join_paragraphs), with this reader's
+    list entries."""
+    return join_paragraphs(lines, _LIST_START_RE)
 
 
 def attachment_titles(lines: list[Line]) -> list[str]:

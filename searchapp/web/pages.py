@@ -120,6 +120,22 @@ def paragraphs(text: str | None) -> list[str]:
     return [p.strip() for p in _PARAGRAPH_BREAK.split(text or "") if p.strip()]
 
 
+_ENDS_SENTENCE = (".", ",", ";", ":", "!", "?", "-", "–", ")", "”", '"')
+
+
+def blocks(text: str | None) -> list[tuple[str, str]]:
+    """A section's text as ("heading" or "paragraph", text): a paragraph of one short
+    line that ends no sentence, with more text after it, is a subheading (the readers
+    set them apart: paragraphs.join_paragraphs)."""
+    parts = paragraphs(text)
+    out = []
+    for i, part in enumerate(parts):
+        heading = (i + 1 < len(parts) and "\n" not in part and len(part.split()) <= 8
+                   and part[:1].isupper() and not part.endswith(_ENDS_SENTENCE))  # fmt: skip
+        out.append(("heading" if heading else "paragraph", part))
+    return out
+
+
 _SECTION_LABEL = re.compile(
     r"(?i)(baggrund|indstilling|sagsfremstilling|bilag|vedlagte bilag|beslutning):?"
 )
@@ -463,6 +479,7 @@ def _helpers() -> dict:
         "count_label": count_label,
         "highlight": highlight,
         "paragraphs": paragraphs,
+        "blocks": blocks,
         "text_outside_sections": text_outside_sections,
         "safe_link": safe_link,
         "with_query": with_query,

@@ -226,18 +226,18 @@ class AgendaItem:
 
     def all_sections(self) -> list[Section]:
         """The sections; for an item whose reader did not keep them (KL's KKR layout),
-        its text after the title cut at the paragraphs that are a section's name
-        ("Baggrund"), or, naming none, the text and the named fields it does not hold."""
+        its text after the title cut at the paragraphs that are one of KL's section
+        labels ("Baggrund"; a subheading is not one), or, with none, the text and the
+        named fields it does not hold."""
         if self.sections:
             return self.sections
-        from .sections import section_kind
+        from .parse import SECTION_LABELS  # KL's: "Baggrund", "Indstilling", ...
 
         body = _without_title(self.text, self.number, self.title)
         found = [Section("", "other", "")]
         for paragraph in re.split(r"\n\s*\n", body):
             name = paragraph.strip()
-            label = len(name.split()) <= 5 and "\n" not in name and name[-1:] not in ".!?"
-            kind = section_kind(name) if label else None
+            kind = SECTION_LABELS.get(name.rstrip(":").strip().lower())
             if kind:
                 found.append(Section(name.rstrip(":"), kind, ""))
             elif name:

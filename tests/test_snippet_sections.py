@@ -151,3 +151,14 @@ def test_labels_in_the_text_of_an_item_without_sections():
         ("Beslutning", "decision", "Godkendt."),
     ]
     assert item_snippet(old, frozenset(), ANALYZER) == "Beslutning: Godkendt."
+
+
+def test_a_subheading_in_the_text_is_no_section():
+    """KL's subheadings ("Status for Sundhedssamarbejdsudvalget") are paragraphs of
+    their own, inside a section: only KL's labels start one."""
+    old = item(number="2.1", title="Siden sidst",
+               text="2.1. Siden sidst\n\nBaggrund\n\nOrienteringer.\n\nStatus for "
+               "Sundhedssamarbejdsudvalget\n\nFem buslinjer omstilles til elbusser.")  # fmt: skip
+    assert [s.name for s in old.all_sections()] == ["Baggrund"]
+    found = item_snippet(old, words_of("buslinjer"), ANALYZER)
+    assert found.startswith("Baggrund: ") and "<mark>buslinjer</mark>" in found

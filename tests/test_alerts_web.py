@@ -224,3 +224,10 @@ def test_a_line_break_in_the_search_stays_out_of_the_mail_headers(client, smtp):
     (mail,) = mails(smtp, 1)
     assert mail["Subject"] == "Bekræft: besked om nye punkter for »budget Bcc: x@evil.example«"
     assert mail["Bcc"] is None and mail["X-Envelope-To"] == "m@example.dk"
+
+
+def test_a_browser_is_told_in_danish_when_the_address_cannot_be_used(client):
+    response = client.post("/alerts", data={"email": "ida(at)example.dk", "q": "x"},
+                           headers={"Accept": "text/html"})  # fmt: skip
+    assert response.status_code == 400
+    assert "Skriv en e-mailadresse som navn@example.dk" in response.get_data(as_text=True)

@@ -75,8 +75,7 @@ def _invalid_link():
 @pages.get("/alerts")
 def form():
     query = canonical(request.args)
-    return render_template("alerts.html", state="form", query=query, fields=pairs_of(query),
-                           description=describe(query))  # fmt: skip
+    return render_template("alerts.html", state="form", query=query, description=describe(query))
 
 
 @api.get("/api/alerts")
@@ -105,7 +104,14 @@ def _first(params, key: str) -> str | None:
 def sign_up():
     if off_reason(_config()):
         return _off()
-    query = _sign_up()
+    try:
+        query = _sign_up()
+    except BadRequest as exc:
+        if exc.param != "email":
+            raise
+        return error_response(400, exc.code, exc.message, html=(
+            "E-mailadressen kan ikke bruges",
+            "Skriv en e-mailadresse som navn@example.dk, og prøv igen."))  # fmt: skip
     return render_template("alerts.html", state="check_mail", query=query,
                            description=describe(query))  # fmt: skip
 

@@ -158,12 +158,15 @@ def _kinds(r: dict) -> list[str]:
     if not kinds:
         return []
     cpu = r.get("per_kind_cpu", {})
+    bare = r.get("per_kind_no_snippets", {})
     lines = ["", "## By kind of query (ms, in-process, facets + snippets)", "",
              "Wall-clock time, as a person waits; and the process's CPU time for the same "
-             "searches (less disturbed by the other processes of the busy machine).", "",
+             "searches (less disturbed by the other processes of the busy machine); and "
+             "the wall-clock p95 without snippets (each system's snippets cost apart).", "",
              "| kind | queries | whoosh p50 | whoosh p95 | fts5 p50 | fts5 p95 | tantivy p95 "
-             "| p95 / FTS5 | p95 / tantivy | CPU p95: whoosh | fts5 | / FTS5 |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+             "| p95 / FTS5 | p95 / tantivy | CPU p95: whoosh | fts5 | / FTS5 "
+             "| no snippets: p95 / FTS5 |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
     count = {}
     for q in r["queries"]:
         count[q["kind"]] = count.get(q["kind"], 0) + 1
@@ -173,11 +176,13 @@ def _kinds(r: dict) -> list[str]:
         w, f, t = (kinds[kind][n] for n in SYSTEMS)
         cw = cpu.get(kind, {}).get("whoosh", {}).get("p95")
         cf = cpu.get(kind, {}).get("fts5", {}).get("p95")
+        bw = bare.get(kind, {}).get("whoosh", {}).get("p95")
+        bf = bare.get(kind, {}).get("fts5", {}).get("p95")
         lines.append(f"| {KIND_NAMES[kind]} | {count.get(kind, 0)} | {_ms(w.get('p50'))} "
                      f"| {_ms(w.get('p95'))} | {_ms(f.get('p50'))} | {_ms(f.get('p95'))} "
                      f"| {_ms(t.get('p95'))} | {_x(w.get('p95'), f.get('p95'))} "
                      f"| {_x(w.get('p95'), t.get('p95'))} | {_ms(cw)} | {_ms(cf)} "
-                     f"| {_x(cw, cf)} |")  # fmt: skip
+                     f"| {_x(cw, cf)} | {_x(bw, bf)} |")  # fmt: skip
     return lines
 
 

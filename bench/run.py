@@ -209,6 +209,7 @@ def time_queries(engines: dict, queries: list[dict], rounds: int, budget_s: floa
     cpu = {name: {v: [] for v in _variants(engine)} for name, engine in engines.items()}
     per_query = {name: defaultdict(list) for name in engines}
     per_query_cpu = {name: defaultdict(list) for name in engines}
+    per_query_bare = {name: defaultdict(list) for name in engines}  # no snippets
     names = list(engines)
     deadline = time.monotonic() + budget_s
     done_rounds = 0
@@ -231,12 +232,15 @@ def time_queries(engines: dict, queries: list[dict], rounds: int, budget_s: floa
                     if variant == "full":
                         per_query[name][q["id"]].append(ms)
                         per_query_cpu[name][q["id"]].append(cpu_ms)
+                    elif variant == "no_snippets":
+                        per_query_bare[name][q["id"]].append(ms)
         done_rounds += 1
         if time.monotonic() > deadline:
             break
     return {"samples": samples, "cpu": cpu, "totals": dict(totals), "rounds": done_rounds,
             "per_query": {n: dict(v) for n, v in per_query.items()},
-            "per_query_cpu": {n: dict(v) for n, v in per_query_cpu.items()}}  # fmt: skip
+            "per_query_cpu": {n: dict(v) for n, v in per_query_cpu.items()},
+            "per_query_no_snippets": {n: dict(v) for n, v in per_query_bare.items()}}  # fmt: skip
 
 
 def whoosh_stages(engine, queries: list[dict], rounds: int = 2) -> dict:
@@ -363,6 +367,7 @@ def run_corpus(label, items_path: Path, count: int, args, workdir: Path, quick: 
         }
         result["per_kind"] = per_kind(queries, timed["per_query"])
         result["per_kind_cpu"] = per_kind(queries, timed["per_query_cpu"])
+        result["per_kind_no_snippets"] = per_kind(queries, timed["per_query_no_snippets"])
         result["posting_cache"] = engines["whoosh"].engine.stats().get("posting_cache")
         log(f"[{name_of}] Whoosh stages and cProfile")
         result["whoosh_stages"] = whoosh_stages(engines["whoosh"], queries)

@@ -231,3 +231,15 @@ def test_a_browser_is_told_in_danish_when_the_address_cannot_be_used(client):
                            headers={"Accept": "text/html"})  # fmt: skip
     assert response.status_code == 400
     assert "Skriv en e-mailadresse som navn@example.dk" in response.get_data(as_text=True)
+
+
+def test_the_sign_up_page_of_a_search(client):
+    page = client.get("/alerts?q=trafik&committee=KKR+Sjælland&page=3").get_data(as_text=True)
+    assert page.count("Få besked om nye punkter") == 2  # the title and the heading, once
+    assert "»trafik«, udvalg KKR Sjælland" in page
+    assert '<input type="hidden" name="committee" value="KKR Sjælland">' in page
+    assert 'name="page"' not in page  # paging is not part of a search
+    assert client.get("/api/alerts?q=trafik&committee=KKR+Sjælland").get_json() == {
+        "enabled": True, "reason": None, "query": "q=trafik&committee=KKR+Sj%C3%A6lland",
+        "description": "»trafik«, udvalg KKR Sjælland",
+    }

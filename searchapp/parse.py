@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from .casenumbers import case_number_line
 from .decisions import classify_decision
 from .extract import Line
-from .models import AgendaItem, Meeting, item_id
+from .models import AgendaItem, Meeting, Section, item_id
 from .paragraphs import join_paragraphs
 
 __all__ = ["classify_decision", "parse_lines"]
@@ -114,7 +114,8 @@ class _Draft:
     pages: list[int] = field(default_factory=list)
     case_number: str = ""
     case_handler: str = ""
-    sections: dict[str, list[Line]] = field(default_factory=dict)
+    sections: dict[str, list[Line]] = field(default_factory=dict)  # kind -> its lines
+    names: dict[str, str] = field(default_factory=dict)  # kind -> its label as printed
     body: list[Line] = field(default_factory=list)  # every line after the title
 
     def has_content(self) -> bool:
@@ -180,6 +181,8 @@ def parse_lines(lines: list[Line], committee: str, meeting_date: str, source: st
         label = _label(line)
         if label:
             section = label
+            draft.sections.setdefault(label, [])
+            draft.names.setdefault(label, line.text.strip().rstrip(":").strip())
             draft.pages.append(line.page)
             # Labels stay in the whole text as paragraph headings.
             draft.body.extend([Line("", line.page), line, Line("", line.page)])
@@ -245,6 +248,11 @@ def _finish(draft: _Draft, committee: str, meeting_date: str, source: str) -> Ag
                 for name, lines in draft.sections.items()}  # fmt: skip
     body = join_paragraphs(draft.body, _LIST_START_RE)
     decision = sections.get("decision", "")
+    attachments = _attachment_titles(draft.sections.get("attachments", []))
+    # In the document's order, under their labels as printed (models.Section).
+    kept = [Section(draft.names.get(kind, kind), kind,
+                    "\n".join(attachments) if kind == "attachments" else text)
+            for kind, text in sections.items()]  # fmt: skip
     urls = list(dict.fromkeys(u.rstrip(".,;:") for u in _URL_RE.findall(body)))
     pages = sorted(set(draft.pages))
     return AgendaItem(
@@ -259,7 +267,8 @@ def _finish(draft: _Draft, committee: str, meeting_date: str, source: str) -> Ag
         background=sections.get("background", ""),
         recommendation=sections.get("recommendation", ""),
         presentation=sections.get("presentation", ""),
-        attachments=_attachment_titles(draft.sections.get("attachments", [])),
+        attachments=attachments,
+        sections=[section for section in kept if section.text],
         decision=decision,
         text=f"{title}\n\n{body}".strip(),
         status=classify_decision(decision) if decision else "unknown",

@@ -136,3 +136,18 @@ def test_pages_and_sections(parsed):
     olds = {i.number: i for i in old.items}
     assert "Cirkulære indkøb" in olds["3.2"].text  # "4. Cirkulære indkøb" is a list entry
     assert "gav formandskabet mandat" in olds["4"].decision
+
+
+@pytest.mark.parametrize("stem", sorted(MEETINGS))
+def test_kkr_items_carry_their_sections_in_order(parsed, stem):
+    """Issue #18: items carry `sections`; KL's reader kept only the named fields."""
+    pdf, txt = parsed[stem]
+    for a, b in zip(pdf.items, txt.items, strict=True):
+        assert [(s.name, s.kind) for s in a.sections] == [(s.name, s.kind) for s in b.sections]
+        assert a.section_text("decision") == a.decision
+        assert a.section_text("background") == a.background
+        if a.decision:
+            names = [s.name for s in a.sections]
+            assert names[-1] in ("Beslutning", "Bilag", "Vedlagte bilag") and "Beslutning" in names
+    item = next(i for i in pdf.items if i.number == "1.1")
+    assert [s.name for s in item.sections][-1] == "Beslutning"

@@ -55,7 +55,7 @@ def scan_page(image, dpi: int, rng: random.Random):
     page = page.filter(ImageFilter.GaussianBlur(radius=0.35 * dpi / 150))
     draw = ImageDraw.Draw(page)
     width, height = page.size
-    specks = int(width * height / 4000)
+    specks = int(width * height / 4000 * (150 / dpi) ** 2)  # the same dust per cm² at any dpi
     for _ in range(specks):
         x, y = rng.randrange(width), rng.randrange(height)
         r = rng.choice((0, 0, 1)) * dpi // 150

@@ -19,6 +19,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -27,7 +28,7 @@ from pathlib import Path
 
 LANGUAGE = "dan"  # Tesseract's Danish model (Debian: tesseract-ocr-dan)
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-dan"
-CACHE_VERSION = 3  # bump when what is cached (or how lines are built) changes
+CACHE_VERSION = 5  # bump when what is cached (or how lines are built) changes
 DEFAULT_DPI = 300
 DEFAULT_PAGE_SECONDS = 120.0  # ~2 s a page here; a loaded machine is slower
 
@@ -262,7 +263,8 @@ def lines_from_table(table: dict, points_per_pixel: float) -> list[OcrLine]:
 
     Dust on a scan is read as tiny "words" (".", "'", "i" three pixels high): a word of
     one or two characters under half the page's usual word height is dropped, unless it
-    is a dash, and so is a word of punctuation Tesseract is unsure of. A lone bracket is
+    is a dash, and so is a word of punctuation Tesseract is unsure of (or of one or two
+    letters it is very unsure of). A lone bracket, or a lone 1, l or I before a date, is
     the bar of a running header ("KKR Hovedstaden ] 14-06-2023"). A wide gap inside a
     line becomes a tab, as in extract.py's PDF lines ("KKR Hovedstaden | 14-06-2023
     <tab> SIDE | 3"). Tesseract's em dash is the en dash Danish print uses."""
@@ -275,12 +277,11 @@ def lines_from_table(table: dict, points_per_pixel: float) -> list[OcrLine]:
         word = (word or "").strip()
         if not word:
             continue
-        if word not in _DASHES and (
-            (len(word) <= 2 and table["height"][i] < usual / 2)
-            or (not any(c.isalnum() for c in word) and float(table["conf"][i]) < 60)
-        ):
-            continue
         key = (table["block_num"][i], table["par_num"][i], table["line_num"][i])
+        if word in _BAR_LOOKALIKES and _DATE_RE.match(_next_word(table, i)):
+            table["text"][i] = "|"  # "KKR Sjælland 1 12-09-2024": a header's bar
+        elif _is_dust(word, table["height"][i], float(table["conf"][i]), usual):
+            continue
         lines.setdefault(key, []).append(i)
     out: list[OcrLine] = []
     paragraphs: dict[tuple[int, int], int] = {}
@@ -292,17 +293,48 @@ def lines_from_table(table: dict, points_per_pixel: float) -> list[OcrLine]:
                 gap = table["left"][i] - right
                 text += "\t" if gap > 3 * max(usual, 1) else " "
             word = table["text"][i].strip().replace("—", "–")
-            text += "|" if word in _BARS else word
+            text += "|" if word in ("]", "[") else word
             right = table["left"][i] + table["width"][i]
         top = min(table["top"][i] for i in words) * points_per_pixel
         left = min(table["left"][i] for i in words) * points_per_pixel
         paragraph = paragraphs.setdefault((block, par), len(paragraphs))
-        out.append(OcrLine(text, round(top, 1), round(left, 1), paragraph))
+        out.append(OcrLine(_strip_stray_quotes(text), round(top, 1), round(left, 1), paragraph))
     return out
 
 
+def _is_dust(word: str, height: int, conf: float, usual: int) -> bool:
+    if word in _DASHES:
+        return False
+    if len(word) <= 2 and (height < usual / 2 or conf < 40):
+        return True
+    return not any(c.isalnum() for c in word) and conf < 60
+
+
+def _next_word(table: dict, i: int) -> str:
+    for j in range(i + 1, len(table["text"])):
+        if (table["text"][j] or "").strip():
+            same = table["line_num"][j] == table["line_num"][i]
+            return table["text"][j].strip() if same else ""
+    return ""
+
+
+def _strip_stray_quotes(text: str) -> str:
+    """A speck beside a word is read as a quote mark ('"SAG-2024-00417 tfr'): one quote
+    mark alone in a line, at its start or end, is dropped."""
+    if sum(text.count(q) for q in _QUOTES) == 1:
+        if text[0] in _QUOTES:
+            return text[1:].lstrip()
+        if text[-1] in _QUOTES:
+            return text[:-1].rstrip()
+    return text
+
+
+_QUOTES = "\"'‘’“”„»«"
+_BAR_LOOKALIKES = {"1", "l", "I", "!", "]", "[", "|"}
+_DATE_RE = re.compile(r"\d{2}-\d{2}-\d{4}$")
+
+
 _DASHES = {"-", "–", "—"}
-_BARS = {"]", "[", "|"}  # a bar standing alone ("KKR Hovedstaden | 14-06-2023") read as one
 
 
 # -- The cache ------------------------------------------------------------------------------

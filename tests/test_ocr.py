@@ -211,3 +211,31 @@ def test_config_ocr_section(tmp_path):
         config_from_dict({"ocr": {"dpi": 10}}, base=tmp_path)
     with pytest.raises(ConfigError, match="'ocr.enabled' must be true or false"):
         config_from_dict({"ocr": {"enabled": "no"}}, base=tmp_path)
+
+
+def _table(rows):
+    """Tesseract's word table from (text, left, width, height, conf, line) rows."""
+    keys = ("text", "left", "width", "height", "conf", "line_num")
+    table = {k: [r[n] for r in rows] for n, k in enumerate(keys)}
+    n = len(rows)
+    table |= {"top": [100 * r[5] for r in rows], "block_num": [1] * n, "par_num": [1] * n,
+              "word_num": list(range(n))}  # fmt: skip
+    return table
+
+
+def test_lines_from_table_drops_dust_and_mends_the_header():
+    table = _table([
+        ("KKR", 10, 40, 16, 95, 1), ("Sjælland", 55, 90, 16, 95, 1), ("1", 150, 6, 16, 30, 1),
+        ("12-09-2024", 160, 100, 16, 92, 1), ("SIDE", 600, 50, 16, 95, 1),
+        ("|", 655, 5, 16, 90, 1), ("5", 665, 10, 16, 95, 1),
+        ('"SAG-2024-00417', 10, 150, 16, 80, 2), ("tfr", 170, 30, 16, 90, 2),
+        ("i", 300, 3, 3, 43, 2),  # a speck
+        ("Spildevandsplan,", 10, 160, 16, 95, 3), ("—", 180, 10, 2, 90, 3),
+        ("Sønderby", 200, 90, 16, 95, 3), ("'", 300, 3, 4, 20, 3),
+    ])  # fmt: skip
+    lines = [ln.text for ln in ocr.lines_from_table(table, 0.5)]
+    assert lines == [
+        "KKR Sjælland | 12-09-2024\tSIDE | 5",
+        "SAG-2024-00417 tfr",
+        "Spildevandsplan, – Sønderby",
+    ]

@@ -28,7 +28,7 @@ from pathlib import Path
 
 LANGUAGE = "dan"  # Tesseract's Danish model (Debian: tesseract-ocr-dan)
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-dan"
-CACHE_VERSION = 5  # bump when what is cached (or how lines are built) changes
+CACHE_VERSION = 6  # bump when what is cached (or how lines are built) changes
 DEFAULT_DPI = 300
 DEFAULT_PAGE_SECONDS = 120.0  # ~2 s a page here; a loaded machine is slower
 
@@ -319,9 +319,12 @@ def _next_word(table: dict, i: int) -> str:
 
 
 def _strip_stray_quotes(text: str) -> str:
-    """A speck beside a word is read as a quote mark ('"SAG-2024-00417 tfr'): one quote
-    mark alone in a line, at its start or end, is dropped."""
-    if sum(text.count(q) for q in _QUOTES) == 1:
+    """A speck beside a word is read as a quote mark ('"SAG-2024-00417 tfr', '”SIDE | 7'):
+    one quote mark alone in a line (or in a piece of it set apart by a tab), at its
+    start or end, is dropped."""
+    if "\t" in text:
+        return "\t".join(_strip_stray_quotes(piece) for piece in text.split("\t"))
+    if text and sum(text.count(q) for q in _QUOTES) == 1:
         if text[0] in _QUOTES:
             return text[1:].lstrip()
         if text[-1] in _QUOTES:

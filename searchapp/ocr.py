@@ -28,7 +28,7 @@ from pathlib import Path
 
 LANGUAGE = "dan"  # Tesseract's Danish model (Debian: tesseract-ocr-dan)
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-dan"
-CACHE_VERSION = 6  # bump when what is cached (or how lines are built) changes
+CACHE_VERSION = 7  # bump when what is cached (or how lines are built) changes
 DEFAULT_DPI = 300
 DEFAULT_PAGE_SECONDS = 120.0  # ~2 s a page here; a loaded machine is slower
 
@@ -305,8 +305,10 @@ def lines_from_table(table: dict, points_per_pixel: float) -> list[OcrLine]:
 def _is_dust(word: str, height: int, conf: float, usual: int) -> bool:
     if word in _DASHES:
         return False
-    if len(word) <= 2 and (height < usual / 2 or conf < 40):
+    if len(word) <= 2 and height < usual / 2:
         return True
+    if len(word) <= 2 and conf < 40 and not any(c.isdigit() for c in word):
+        return True  # not "1.": a part's number in bold is read with little confidence
     return not any(c.isalnum() for c in word) and conf < 60
 
 

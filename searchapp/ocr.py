@@ -28,7 +28,7 @@ from pathlib import Path
 
 LANGUAGE = "dan"  # Tesseract's Danish model (Debian: tesseract-ocr-dan)
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-dan"
-CACHE_VERSION = 7  # bump when what is cached (or how lines are built) changes
+CACHE_VERSION = 8  # bump when what is cached (or how lines are built) changes
 DEFAULT_DPI = 300
 DEFAULT_PAGE_SECONDS = 120.0  # ~2 s a page here; a loaded machine is slower
 
@@ -283,6 +283,12 @@ def lines_from_table(table: dict, points_per_pixel: float) -> list[OcrLine]:
         elif _is_dust(word, table["height"][i], float(table["conf"][i]), usual):
             continue
         lines.setdefault(key, []).append(i)
+    for words in lines.values():  # a dash at a line's end that Tesseract doubts: a speck
+        while words and table["text"][words[-1]].strip() in _DASHES and (
+            float(table["conf"][words[-1]]) < 50
+        ):
+            words.pop()
+    lines = {key: words for key, words in lines.items() if words}
     out: list[OcrLine] = []
     paragraphs: dict[tuple[int, int], int] = {}
     for (block, par, _), words in lines.items():
@@ -298,8 +304,12 @@ def lines_from_table(table: dict, points_per_pixel: float) -> list[OcrLine]:
         top = min(table["top"][i] for i in words) * points_per_pixel
         left = min(table["left"][i] for i in words) * points_per_pixel
         paragraph = paragraphs.setdefault((block, par), len(paragraphs))
-        out.append(OcrLine(_strip_stray_quotes(text), round(top, 1), round(left, 1), paragraph))
+        text = _strip_stray_quotes(_QUOTED_BAR_RE.sub(" | ", text))
+        out.append(OcrLine(text, round(top, 1), round(left, 1), paragraph))
     return out
+
+
+_QUOTED_BAR_RE = re.compile(r" ?[\"'“”‘’]+\|[\"'“”‘’]* ?| ?[\"'“”‘’]*\|[\"'“”‘’]+ ?")
 
 
 def _is_dust(word: str, height: int, conf: float, usual: int) -> bool:

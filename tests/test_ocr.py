@@ -232,10 +232,12 @@ def test_lines_from_table_drops_dust_and_mends_the_header():
         ("i", 300, 3, 3, 43, 2),  # a speck
         ("Spildevandsplan,", 10, 160, 16, 95, 3), ("—", 180, 10, 2, 90, 3),
         ("Sønderby", 200, 90, 16, 95, 3), ("'", 300, 3, 4, 20, 3),
+        ("SIDE", 600, 50, 16, 95, 4), ('"|"3', 655, 20, 16, 60, 4), ("-", 690, 6, 2, 30, 4),
     ])  # fmt: skip
     lines = [ln.text for ln in ocr.lines_from_table(table, 0.5)]
     assert lines == [
         "KKR Sjælland | 12-09-2024\tSIDE | 5",
         "SAG-2024-00417 tfr",
         "Spildevandsplan, – Sønderby",
+        "SIDE | 3",
     ]

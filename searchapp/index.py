@@ -210,6 +210,7 @@ class _FileState:
     # None: its items are in the base index already, where they stay.
     fresh: dict[str, tuple[AgendaItem, str]] | None = None
     municipality: str = ""  # what the config names for it (sources.municipality)
+    attachment_of: str = ""  # the minutes whose item it is an attachment of (not minutes)
 
     def manifest_entry(self, owned: list[str]) -> dict:
         entry = {} if not self.municipality else {"municipality": self.municipality}
@@ -223,6 +224,8 @@ class _FileState:
         }
         if self.quarantined:
             entry["quarantined"] = True
+        if self.attachment_of:
+            entry["attachment_of"] = self.attachment_of
         return entry
 
 
@@ -272,6 +275,9 @@ class ReindexRun:
         self.repeats: Counter[Path] = Counter()  # ids repeated within one file
         self.count: Counter[str] = Counter()
         self.extracted: set[Path] = set()
+        # Source files an item read this run has as an attachment: {file: (the file
+        # the item is from, why its text could not be read or "")}.
+        self.attachments: dict[Path, tuple[Path, str]] = {}
 
     def run(self, sources: list[Path]) -> ReindexReport:
         report = self.report
@@ -283,6 +289,7 @@ class ReindexRun:
         )))  # fmt: skip
         self.extract(to_extract)
         claims, owner = self.resolve()
+        self.settle_attachments()
         report.failed = sorted(self.failures.items())
         report.duplicates = _duplicates(claims, owner, self.repeats)
 
@@ -364,10 +371,39 @@ class ReindexRun:
                 self.fall_back(state, self.failures[path])
             elif self.use_base and known and path in report.unchanged:
                 state.ids = list(known.get("items", []))
+                state.attachment_of = known.get("attachment_of", "")
             else:
                 to_extract.append(path)
         report.removed = [Path(p) for p in self.old_files if Path(p) not in self.states]
-        return to_extract
+        return to_extract + self.owners_of_changed_attachments(to_extract)
+
+    def owners_of_changed_attachments(self, to_extract: list[Path]) -> list[Path]:
+        """The unchanged minutes whose attachment (a file beside them) changed: read
+        again, so that their item has the attachment's new text."""
+        owners = []
+        for path in to_extract:
+            owner = Path(self.old_files.get(str(path), {}).get("attachment_of") or ".")
+            if owner in self.states and owner not in to_extract and owner not in owners:
+                if self.states[owner].error is None:
+                    owners.append(owner)
+        return owners
+
+    def settle_attachments(self) -> None:
+        """A source file that is an attachment of an item read this run is that, not
+        failed minutes: its text is indexed with the item. One that could not be read
+        stays failed, saying whose attachment it is."""
+        for path, (owner, error) in self.attachments.items():
+            state = self.states.get(path)
+            if state is None or path not in self.failures or state.quarantined:
+                continue
+            if error:
+                self.failures[path] = f"an attachment of {owner.name} that cannot be read: {error}"
+                state.error = self.failures[path]
+                continue
+            del self.failures[path]
+            state.error, state.attachment_of = None, str(owner)
+            if state.fresh is None and not state.ids:
+                state.fresh = {}
 
     def extract(self, paths: list[Path]) -> None:
         self.extracted.update(paths)
@@ -411,6 +447,7 @@ class ReindexRun:
                 fresh.setdefault(item.id, (item, state.sha256))
             self.repeats[path] = len(items) - len(fresh)
             state.fresh, state.ids, state.error = fresh, list(fresh), None
+            self.note_attachments(path, items)
             self.failures.pop(path, None)
             self.count["items"] += len(fresh)
         self.count["done"] += 1
@@ -419,6 +456,17 @@ class ReindexRun:
             items=self.count["items"], file_items=len(items or ()), path=path, error=reason,
             ocr_pages=ocr_pages,
         ))  # fmt: skip
+
+    def note_attachments(self, path: Path, items: list[AgendaItem]) -> None:
+        for item in items:
+            for ref in item.attachment_refs:
+                if ref.path and not ref.member:
+                    self.attachments[Path(ref.path)] = (path, ref.error)
+                if ref.error:
+                    self.report.notes.append(
+                        f"{path}: attachment {ref.title!r} of item {item.number} is not "
+                        f"searchable: {ref.error}"
+                    )
 
     def fall_back(self, state: _FileState, reason: str) -> None:
         """A file that fails keeps the items the index has from it: a half-copied file

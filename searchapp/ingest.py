@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .attachments import link_beside, read_texts
 from .clean import clean
 from .danish import find_date
 from .extract import ExtractError, extract
@@ -43,7 +44,7 @@ def read_file(path: Path, options: ReadOptions | None = None) -> list[Meeting]:
     if reader is None:
         raise IngestError(path, _unknown_format(path))
     meetings = reader.read(path, options)
-    meetings = [_finish(m, options) for m in meetings]
+    meetings = [read_texts(_finish(m, options)) for m in meetings]
     if not any(m.items for m in meetings):
         raise IngestError(path, "no agenda items found")
     return meetings
@@ -95,9 +96,10 @@ def _read_minutes(path: Path, options: ReadOptions) -> list[Meeting]:
         municipality=options.municipality,
     )
     try:
-        return [parse_minutes(clean(lines), str(path), fallbacks)]
+        meeting = parse_minutes(clean(lines), str(path), fallbacks)
     except MinutesError as exc:
         raise IngestError(path, str(exc)) from None
+    return [link_beside(meeting, path) if path.suffix.lower() == ".pdf" else meeting]
 
 
 _COMPACT_DATE_RE = re.compile(r"(?<!\d)(?P<y>20\d\d)(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)")

@@ -87,10 +87,17 @@ class AttachmentRef:
     url: str = ""  # an absolute link given by the source ("https://.../Vis/Pdf/bilag/<id>")
     path: str = ""  # a file the source ships with it, as a path on disk
     pages: int | None = None
+    member: str = ""  # the file inside `path` when that is an archive (an SBSYS zip)
+    error: str = ""  # why its text could not be read ("no text in 3 page(s) ...")
+    text_key: str = ""  # where the index keeps its page texts (the engine's own key)
+    # Its text, a page an entry, read while indexing (searchapp.attachments) and kept
+    # by the index apart from the item: never part of the item as stored or shown.
+    texts: list[str] = field(default_factory=list, repr=False, compare=False,
+                             metadata={"transient": True})  # fmt: skip
 
     @classmethod
     def from_dict(cls, data: dict) -> AttachmentRef:
-        return cls(**data)
+        return cls(**_known(cls, data))
 
 
 @cache
@@ -252,7 +259,12 @@ class AgendaItem:
                         for kind, text in fields if text and text not in body]  # fmt: skip
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The item as stored and shown: its attachments' texts left out (the index
+        keeps those apart, AttachmentRef.texts)."""
+        data = asdict(self)
+        for ref in data["attachment_refs"]:
+            del ref["texts"]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> AgendaItem:

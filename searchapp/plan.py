@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from .query import (
+    ATTACHMENT_BOOST,
     ParsedQuery,
     QueryReading,
     SearchRequest,
@@ -23,6 +24,7 @@ from .query import (
     plain_query,
 )
 from .queryparser import MIN_PREFIX
+from .querytree import scope_attachments
 
 __all__ = ["SearchPlan", "plan_search"]
 
@@ -90,7 +92,19 @@ class SearchPlan:
         """The plan with the search box's plain words instead of its syntax (for a
         query the engine could not run; `reason` says why)."""
         parsed = ParsedQuery(plain_query(self.reading.words), fallback=True, notes=(reason,))
-        return replace(self, parsed=parsed)
+        return replace(self, parsed=_scoped(parsed, self.request.attachments))
+
+
+def _scoped(parsed: ParsedQuery | None, scope: str) -> ParsedQuery | None:
+    """The parsed words looked for in the attachments as the request's `attachments`
+    says (querytree.scope_attachments)."""
+    if parsed is None or scope == "exclude":
+        return parsed
+    return replace(
+        parsed,
+        tree=scope_attachments(parsed.tree, scope, ATTACHMENT_BOOST),
+        plain=scope_attachments(parsed.plain, scope, ATTACHMENT_BOOST),
+    )
 
 
 def _date_range(request: SearchRequest, reading: QueryReading) -> tuple[date | None, date | None]:
@@ -114,5 +128,6 @@ def plan_search(
         reading = QueryReading(request.q, case=reading.case)
     date_from, date_to = _date_range(request, reading)
     parsed = parse_query(reading.words, committees, municipalities) if reading.words else None
+    parsed = _scoped(parsed, request.attachments)
     case = case_digits_of(request.case) if request.case else None
     return SearchPlan(request, reading, parsed, date_from, date_to, case)

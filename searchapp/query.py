@@ -47,7 +47,7 @@ from .queryparser import (
     parse,
     parse_plain,
 )
-from .querytree import COMPOUND_FIELDS, DEFAULT_FIELDS, TEXT_FIELDS
+from .querytree import ATTACHMENT_SCOPES, COMPOUND_FIELDS, DEFAULT_FIELDS, TEXT_FIELDS
 
 # --- Limits ----------------------------------------------------------------------------
 
@@ -172,12 +172,13 @@ class SearchRequest:
     party: tuple[str, ...] = ()  # letters: "Ø", "A", a local list's, "UP"
     position: tuple[str, ...] = ()  # models.POSITIONS ("dissent" expanded)
     person: tuple[str, ...] = ()  # person ids: "greve-liselott-blixt"
+    attachments: str = "include"  # querytree.ATTACHMENT_SCOPES: search the attachments too
 
     @classmethod
     def from_params(cls, params) -> SearchRequest:
         """From query-string parameters (a MultiDict, or a dict of strings or lists):
         q, municipality*, committee*, status*, year*, party*, position*, person*, from,
-        to, case, sort, page, per_page. Blank values count as not given; unknown
+        to, case, attachments, sort, page, per_page. Blank values count as not given; unknown
         parameters are ignored. Raises BadRequest."""
         q = _first(params, "q") or ""
         if len(q) > MAX_QUERY_LENGTH:
@@ -214,8 +215,15 @@ class SearchRequest:
                 f"results beyond the first {MAX_WINDOW:,} cannot be paged to; "
                 "narrow the search, or download all of them as CSV",
             )
+        attachments = (_first(params, "attachments") or "include").lower()
+        if attachments not in ATTACHMENT_SCOPES:
+            raise _invalid(
+                "attachments",
+                f"'attachments' must be one of {', '.join(ATTACHMENT_SCOPES)}, got {attachments!r}",
+            )
         return cls(
             q=q,
+            attachments=attachments,
             party=_parties(params),
             position=_positions(params),
             person=_people(params),
@@ -253,6 +261,7 @@ class SearchRequest:
             "from": self.date_from.isoformat() if self.date_from else None,
             "to": self.date_to.isoformat() if self.date_to else None,
             "case": self.case,
+            "attachments": self.attachments,
             "sort": self.sort or self.effective_sort,
             "page": self.page,
             "per_page": self.per_page,
@@ -333,6 +342,10 @@ PSEUDO_FIELDS = {
 # The parts of compounds are searched too, for less, so that a part found inside a
 # compound ranks below the word itself, inflected or not (querytree.COMPOUND_FIELDS).
 COMPOUND_BOOST = 0.3
+# A word found in an item's attachments counts for this much of one found in its own
+# text (querytree.scope_attachments): an item that says it ranks above one whose
+# attachment does.
+ATTACHMENT_BOOST = 0.3
 
 # "sag 2025-01103", "sagsnr. 2025-01103", "SAG-2025-01103": a case number, as sag:...
 _CASE_IN_QUERY = re.compile(

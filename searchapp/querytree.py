@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 __all__ = [
+    "ATTACHMENT_FIELD",
+    "ATTACHMENT_SCOPES",
     "COMPOUND_FIELDS",
     "DEFAULT_FIELDS",
     "FILTER_FIELDS",
@@ -33,6 +35,7 @@ __all__ = [
     "Prefix",
     "Term",
     "leaves",
+    "scope_attachments",
 ]
 
 # The text of an item, whole and by kind of section (models.SECTION_KINDS); what a
@@ -45,6 +48,10 @@ DEFAULT_FIELDS = ("title", "text")
 # own, searched for less (query.COMPOUND_BOOST): "reform" finds "ældrereformen" below the
 # items saying "reform".
 COMPOUND_FIELDS = {"title": "title_compound", "text": "compound"}
+# The text of an item's attachments: a word found there finds the item, below an item
+# whose own text has it (query.ATTACHMENT_BOOST). `scope_attachments` puts it in a tree.
+ATTACHMENT_FIELD = "attachment_text"
+ATTACHMENT_SCOPES = ("include", "exclude", "only")
 # What a filter may name: the facets, and the case numbers (by CaseNumber.digits).
 FILTER_FIELDS = ("municipality", "committee", "status", "year", "case")
 
@@ -120,3 +127,39 @@ def leaves(node: Node | None, *, negated: bool = False) -> Iterator[tuple[Node, 
             yield from leaves(child, negated=negated)
     else:
         yield node, negated
+
+
+def _in_attachments(leaf: Term | Prefix | Phrase, boost: float) -> Node:
+    return type(leaf)(**{**leaf.__dict__, "field": ATTACHMENT_FIELD, "boost": leaf.boost * boost})
+
+
+def _is_text_leaf(node: Node) -> bool:
+    return isinstance(node, Term | Prefix | Phrase) and node.field == "text"
+
+
+def scope_attachments(node: Node | None, scope: str, boost: float) -> Node | None:
+    """The tree searching the attachments as `scope` (ATTACHMENT_SCOPES) says: "include"
+    looks for every word looked for in the text in the attachments too, its score times
+    `boost`; "exclude" leaves the tree as it is; "only" looks for those words in the
+    attachments instead (a word's group of title, text and compound parts becomes its
+    attachment leaf). What a NOT excludes is excluded by the item's own text in every
+    scope: a long report mentioning a word should not hide its item."""
+    if node is None or scope == "exclude":
+        return node
+    if isinstance(node, Not):
+        return node
+    if isinstance(node, And):
+        return And(tuple(scope_attachments(c, scope, boost) for c in node.children), node.boost)
+    if isinstance(node, Or):
+        texts = [c for c in node.children if _is_text_leaf(c)]
+        if scope == "only" and texts:
+            found = tuple(_in_attachments(c, 1.0) for c in texts)
+            return found[0] if len(found) == 1 and node.boost == 1.0 else Or(found, node.boost)
+        children = tuple(scope_attachments(c, scope, boost) if not _is_text_leaf(c) else c
+                         for c in node.children)  # fmt: skip
+        return Or(children + tuple(_in_attachments(c, boost) for c in texts), node.boost)
+    if _is_text_leaf(node):
+        if scope == "only":
+            return _in_attachments(node, 1.0)
+        return Or((node, _in_attachments(node, boost)))
+    return node

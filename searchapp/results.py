@@ -16,7 +16,7 @@ from pathlib import Path, PurePath
 from typing import Protocol
 from urllib.parse import quote
 
-from .models import POSITION_LABELS, STATUS_LABELS, STATUSES, AgendaItem
+from .models import POSITION_LABELS, STATUS_LABELS, STATUSES, AgendaItem, AttachmentRef
 from .people.parties import label as party_label
 from .people.records import meeting_url, person_url, position_person_id, position_view
 
@@ -24,6 +24,7 @@ __all__ = [
     "CSV_COLUMNS",
     "FacetValue",
     "Facets",
+    "FoundIn",
     "Hit",
     "ItemSummary",
     "Links",
@@ -107,6 +108,25 @@ class Links:
             url += f"#page={int(first)}"
         return url
 
+    def attachment_url(self, ref: AttachmentRef, page: int | None = None) -> str | None:
+        """Where an attachment is read, at `page`: its PDF here (/files) when it lies
+        in a source folder, else the link its source gave; None for neither."""
+        if ref.path and not ref.member:
+            url = self.pdf_url(ref.path, [], page)
+            if url:
+                return url
+        if ref.url:
+            return ref.url + (f"#page={int(page)}" if page else "")
+        return None
+
+    def attachment_views(self, item: AgendaItem) -> list[dict]:
+        """The item's attachments as its page lists them: title, pages, link."""
+        return [
+            {"title": ref.title, "pages": ref.pages, "url": self.attachment_url(ref),
+             "searchable": bool(ref.text_key), "error": ref.error or None}
+            for ref in item.attachment_refs
+        ]  # fmt: skip
+
     def item_pdf_url(self, item: AgendaItem) -> str | None:
         """The item's own page of its source PDF."""
         return self.pdf_url(item.source, item.pages, item.source_page)
@@ -121,6 +141,7 @@ class Links:
         data["url"] = self.item_url(item.id)
         data["pdf_url"] = self.item_pdf_url(item)
         data["status_label"] = status_label(item.status)
+        data["attachment_links"] = self.attachment_views(item)
         data["meeting_id"] = item.meeting_id
         data["meeting_url"] = meeting_url(item.meeting_id)
         data["positions"] = [position_view(p, item) for p in item.positions]
@@ -233,6 +254,23 @@ def _values(counts: Counter, key, reverse: bool = False) -> tuple[FacetValue, ..
     return tuple(FacetValue(v, n) for v, n in pairs)
 
 
+@dataclass(frozen=True)
+class FoundIn:
+    """Where a hit's words are when they are in one of its attachments rather than its
+    own text: the attachment, its page, a link to that page."""
+
+    title: str
+    page: int | None
+    url: str | None
+
+    @property
+    def label(self) -> str:
+        return f"Fundet i bilag: {self.title}" + (f", side {self.page}" if self.page else "")
+
+    def to_dict(self) -> dict:
+        return {"title": self.title, "page": self.page, "url": self.url, "label": self.label}
+
+
 @dataclass
 class Hit:
     """One result: the item, its score (None when sorted by date), a snippet (HTML:
@@ -244,6 +282,7 @@ class Hit:
     url: str
     pdf_url: str | None
     marker: Marker | None = field(default=None, repr=False)
+    found_in: FoundIn | None = None  # the snippet is from this attachment's page
 
     @property
     def title_html(self) -> str:
@@ -271,6 +310,7 @@ class Hit:
             "closed": item.closed,
             "positions": hit_positions(item),
             "snippet": self.snippet,
+            "found_in": self.found_in.to_dict() if self.found_in else None,
             "score": None if self.score is None else round(float(self.score), 4),
         }
         if html_title:

@@ -41,7 +41,8 @@ def test_search_shape(client):
     assert body["query"] == {
         "q": "ældrereformen", "municipality": [], "committee": [], "status": [], "year": [],
         "party": [], "position": [], "person": [],
-        "from": None, "to": None, "case": None, "sort": "relevance", "page": 1, "per_page": 20,
+        "from": None, "to": None, "case": None, "attachments": "include", "sort": "relevance",
+        "page": 1, "per_page": 20,
         "interpreted": {"words": "ældrereformen", "from": None, "to": None, "case": None,
                         "notes": []},
     }  # fmt: skip
@@ -73,7 +74,8 @@ def test_every_parameter(client):
         "q": "ældrereformen", "municipality": [], "committee": [SJAELLAND, HOVEDSTADEN],
         "status": ["noted", "discussed"], "year": ["2024", "2025"],
         "party": [], "position": [], "person": [], "from": "2024-01-01",
-        "to": "2025-12-31", "case": "SAG-2025-01103", "sort": "date_asc", "page": 1,
+        "to": "2025-12-31", "case": "SAG-2025-01103", "attachments": "include",
+        "sort": "date_asc", "page": 1,
         "per_page": 1,
         "interpreted": {"words": "ældrereformen", "from": "2024-01-01", "to": "2025-12-31",
                         "case": "SAG-2025-01103", "notes": []},

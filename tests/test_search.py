@@ -44,7 +44,7 @@ def test_request_defaults():
     assert request.to_dict() == {
         "q": "", "municipality": [], "committee": [], "status": [], "year": [], "party": [],
         "position": [], "person": [], "from": None, "to": None, "case": None,
-        "sort": "date_desc", "page": 1, "per_page": 20,
+        "attachments": "include", "sort": "date_desc", "page": 1, "per_page": 20,
     }  # fmt: skip
 
 
@@ -430,7 +430,10 @@ def test_hit_shape(engine):
         "source_url", "municipality", "meeting_id", "meeting_time", "place", "closed",
         # issue #17: the meeting's page, the stands the decision states
         "meeting_url", "positions",
+        # issue #16: an item found through its attachment says where
+        "found_in",
     }  # fmt: skip
+    assert hit["found_in"] is None
     assert hit["url"] == "/items/kkr-hovedstaden-2025-04-11-3.1"
     assert hit["pdf_url"] == "/files/hovedstaden/kkr-hovedstaden-2025-04-11.pdf#page=4"
     assert hit["case_number"] == "SAG-2025-01103"

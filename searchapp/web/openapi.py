@@ -34,6 +34,7 @@ from ..query import (
     POSITION_VALUES,
     SORTS,
 )
+from ..querytree import ATTACHMENT_SCOPES
 from ..results import CSV_COLUMNS
 from .export import XLSX_MIMETYPE
 from .feed import FEED_SIZE
@@ -84,7 +85,8 @@ def _dataclass_properties(cls, extra: dict | None = None) -> dict:
     """Every field of a model's dataclass, typed from its annotations, so the
     description follows the model (`extra` adds to or replaces a field's schema)."""
     hints = typing.get_type_hints(cls)
-    props = {f.name: _type_schema(hints[f.name], cls, f.name) for f in dataclasses.fields(cls)}
+    props = {f.name: _type_schema(hints[f.name], cls, f.name) for f in dataclasses.fields(cls)
+             if not f.metadata.get("transient")}  # fmt: skip
     for name, schema in (extra or {}).items():
         props[name] = {**props[name], **schema} if "type" not in schema else schema
     return props
@@ -177,6 +179,17 @@ SEARCH_PARAMETERS = [
         "schema": {"type": "string", "pattern": CASE_PATTERN},
     },
     {
+        "name": "attachments",
+        "in": "query",
+        "description": "Whether the items' attachments (bilag: the PDFs an item lists, "
+        "their text read a page at a time) are searched: include (default; a word found "
+        "only in an attachment finds its item, ranked below an item whose own text has "
+        "it, and the hit's found_in names the attachment and page), exclude (the items' "
+        "own text only), only (the words in the attachments; without words, the items "
+        "with searchable attachments).",
+        "schema": {"type": "string", "enum": list(ATTACHMENT_SCOPES), "default": "include"},
+    },
+    {
         "name": "sort",
         "in": "query",
         "description": "Order of the results. Default: relevance with words in `q`, "
@@ -265,6 +278,7 @@ SCHEMAS = {
             "from": {"type": "string", "format": "date", "nullable": True},
             "to": {"type": "string", "format": "date", "nullable": True},
             "case": _NULLABLE_STRING,
+            "attachments": {"type": "string", "enum": list(ATTACHMENT_SCOPES)},
             "sort": {"type": "string", "enum": list(SORTS)},
             "page": {"type": "integer", "minimum": 1},
             "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
@@ -343,7 +357,21 @@ SCHEMAS = {
             },
             "snippet": {
                 "type": "string",
-                "description": "HTML: escaped text with <mark> around the words found.",
+                "description": "HTML: escaped text with <mark> around the words found; "
+                "from the attachment's page when found_in is set.",
+            },
+            "found_in": {
+                **_object({
+                    "title": {"type": "string"},
+                    "page": {"type": "integer", "nullable": True},
+                    "url": {**_NULLABLE_STRING, "description": "That page of the "
+                            "attachment: /files/...#page=N, or the source's link."},
+                    "label": {"type": "string", "description": "'Fundet i bilag: "
+                              "<title>, side 12'"},
+                }),  # fmt: skip
+                "nullable": True,
+                "description": "Set when the words are found in one of the item's "
+                "attachments rather than its own text: which, and on which page.",
             },
             "score": {
                 "type": "number",
@@ -406,6 +434,20 @@ SCHEMAS = {
             "url": {"type": "string"},
             "pdf_url": _NULLABLE_STRING,
             "status_label": {"type": "string"},
+            "attachment_links": {
+                "type": "array",
+                "items": _object({
+                    "title": {"type": "string"},
+                    "pages": {"type": "integer", "nullable": True},
+                    "url": _NULLABLE_STRING,
+                    "searchable": {"type": "boolean", "description": "Its text is "
+                                   "indexed."},
+                    "error": {**_NULLABLE_STRING, "description": "Why its text could not "
+                              "be read."},
+                }),  # fmt: skip
+                "description": "The item's attachments: title, page count, a link to "
+                "the PDF (here, or at the source).",
+            },
             "meeting_id": {"type": "string", "description": "The same for every item of "
                            "a meeting."},
             "meeting_url": {"type": "string", "description": "The meeting's page; its "

@@ -14,14 +14,15 @@ from ..engine import IndexNotFound
 from ..models import AgendaItem, meeting_id
 from ..people.records import nearest_party
 from ..query import SearchRequest, case_digits_of, interpret_query, parse_query
-from ..results import Facets, Hit, ItemSummary, Links, SearchResult
+from ..results import Facets, FoundIn, Hit, ItemSummary, Links, SearchResult
+from .attachment_texts import read_pages
 from .columns import columns_of
 from .compile import to_whoosh
 from .execute import run_query
 from .limits import cap_prefixes
 from .postings import DEFAULT_BUDGET_MB, PostingCache
 from .search import Fallbacks, Timer, match, ordered, select
-from .snippets import TermMarker, highlight_terms, item_snippet
+from .snippets import TermMarker, best_page, highlight_terms, item_snippet, matched_terms, snippet
 from .store import IndexHandle, thread_searcher
 from .suggest import suggest
 
@@ -105,9 +106,10 @@ class WhooshEngine:
                 with timer.stage("load"):
                     item = item_of(searcher.stored_fields(docnum))
                 with timer.stage("snippets"):
-                    text = item_snippet(item, terms, analyzer) if snippets else ""
+                    text, found_in = (self._snippet(index, item, terms, analyzer, request)
+                                      if snippets else ("", None))  # fmt: skip
                 url, pdf = self.links.item_url(item.id), self.links.item_pdf_url(item)
-                results.append(Hit(item, score, text, url, pdf, marker))
+                results.append(Hit(item, score, text, url, pdf, marker, found_in))
             suggestion = None
             if request.q:
                 if budget is not None:
@@ -124,6 +126,31 @@ class WhooshEngine:
             suggestion=suggestion,
             timings=timer.result(),
         )
+
+    def _snippet(self, index, item: AgendaItem, terms, analyzer,
+                 request: SearchRequest) -> tuple[str, FoundIn | None]:  # fmt: skip
+        """The hit's snippet from its own text, or, when an attachment's page holds
+        more of the words (with attachments=only: any of them), from that page, with
+        where it is. The attachments' pages are read only for such a hit."""
+        refs = [r for r in item.attachment_refs if r.text_key]
+        only = request.attachments == "only"
+        if not refs or not terms or request.attachments == "exclude":
+            return item_snippet(item, terms, analyzer), None
+        own = 0 if only else len(matched_terms(item.text, terms, analyzer))
+        if own == len(terms):
+            return item_snippet(item, terms, analyzer), None
+        folder = Path(index.storage.folder)
+        best = (own, None, -1, [])
+        for ref in refs:
+            pages = read_pages(folder, ref.text_key)
+            n, held = best_page(pages, terms, analyzer)
+            if held > best[0]:
+                best = (held, ref, n, pages)
+        held, ref, n, pages = best
+        if ref is None:
+            return item_snippet(item, terms, analyzer), None
+        found = FoundIn(ref.title, n + 1, self.links.attachment_url(ref, n + 1))
+        return snippet(pages[n], terms, analyzer), found
 
     def rows(self, request: SearchRequest) -> Iterator[dict]:
         index = self.handle.index

@@ -24,6 +24,7 @@ from whoosh import index as whoosh_index
 from ..engine import IndexNotFound, Progress, ProgressCallback
 from ..models import AgendaItem
 from . import schema
+from .attachment_texts import store_texts
 from .internals import BulkWriter
 from .schema import build_schema, item_to_document
 from .store import (
@@ -88,6 +89,7 @@ def write_generation(root: Path, base: str | None, deletes: list[str],
             for item_id in deletes:
                 writer.delete_by_term("id", item_id)
             for n, (item, sha) in enumerate(adds, 1):
+                store_texts(tmp, item)
                 writer.add_document(**item_to_document(item, sha))
                 if n % 50 == 0 or n == len(adds):
                     notify(Progress("index", done=n, total=len(adds)))

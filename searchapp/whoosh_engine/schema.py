@@ -19,9 +19,10 @@ from ..casenumbers import CaseNumber, find_case_numbers
 from ..models import SECTION_KINDS, AgendaItem
 from ..people.records import attendee_terms, party_terms, stance_terms
 from .analysis import CompoundAnalyzer, DanishAnalyzer, ExactAnalyzer
+from .attachment_texts import attachment_text
 from .internals import TermCounts, TermPositions
 
-SCHEMA_VERSION = 9  # 2: compound parts out of title/text, into title_compound/compound
+SCHEMA_VERSION = 10  # 2: compound parts out of title/text, into title_compound/compound
 # 3: analyzers cached per word, faster formats, text and sections no longer stored
 # 4: positions stored as packed uint32 arrays (TermPositions)
 # 5: every case number of an item in case_digits, by CaseNumber.digits; a case number
@@ -32,6 +33,8 @@ SCHEMA_VERSION = 9  # 2: compound parts out of title/text, into title_compound/c
 # 8: stance (the party, position and person filters), attendee (the person pages) and
 #    party_seen (a member's party from other meetings), from searchapp.people
 # 9: postings written in bulk (internals.BulkWriter), blocks pickled with protocol 5
+# 10: attachment_text (the attachments' pages, indexed, kept apart: attachment_texts.py)
+#     and has_attachment
 
 TITLE_BOOST = 3.0
 
@@ -74,6 +77,10 @@ def build_schema() -> Schema:
         # a low boost (query.COMPOUND_BOOST) so that a part ranks below the word itself.
         title_compound=text_field(parts, phrase=False, field_boost=TITLE_BOOST),
         compound=text_field(parts, phrase=False),
+        # The text of the item's attachments, searched for less (query.ATTACHMENT_BOOST);
+        # not stored: attachment_texts.py keeps the pages for the snippets.
+        attachment_text=text_field(danish),
+        has_attachment=ID,  # "1": the item has attachment text
         part=STORED,
         source=STORED,
         pages=STORED,
@@ -115,6 +122,7 @@ def exact_text(item: AgendaItem) -> str:
 _ID_FIELDS = (
     "municipality", "meeting_id", "committee", "status", "number", "number_sort",
     "case_number", "case_digits", "year", "source_hash", "stance", "attendee", "party_seen",
+    "has_attachment",
 )  # fmt: skip
 # What an item without sections (KL's KKR minutes, read by parse.py) says of each kind.
 _LEGACY_SECTIONS = {
@@ -159,6 +167,8 @@ def item_to_document(item: AgendaItem, source_hash: str) -> dict:
         "exact": exact_text(item),
         "title_compound": item.title,
         "compound": exact_text(item),
+        "attachment_text": attachment_text(item),
+        "has_attachment": "1" if any(ref.texts for ref in item.attachment_refs) else "",
         "part": item.part,
         "source": item.source,
         "pages": list(item.pages),

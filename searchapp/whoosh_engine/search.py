@@ -124,6 +124,9 @@ def _matching(searcher, plan: SearchPlan, compiled, columns: Columns, budget, ca
         case = wq.Term("case_digits", plan.case)
         hits.mask &= run_query(searcher, case, columns.stats, cache=cache).mask
     request = plan.request
+    if request.attachments == "only":  # with words too: a NOT alone must not list all
+        hits.mask &= run_query(searcher, wq.Term("has_attachment", "1"), columns.stats,
+                               cache=cache).mask  # fmt: skip
     # The person filter, and the position filter when no party or person qualifies it;
     # the party filter is a facet's (select).
     if request.person:

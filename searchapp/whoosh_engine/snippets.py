@@ -20,10 +20,11 @@ from whoosh import query as wq
 
 from ..danish import WORD_PATTERN
 from ..models import SECTION_KIND_NAMES, AgendaItem
-from ..querytree import COMPOUND_FIELDS, TEXT_FIELDS
+from ..querytree import ATTACHMENT_FIELD, COMPOUND_FIELDS, TEXT_FIELDS
 from .limits import snippet_terms
 
-__all__ = ["TermMarker", "highlight_terms", "item_snippet", "lead", "snippet"]
+__all__ = ["TermMarker", "best_page", "highlight_terms", "item_snippet", "lead", "matched_terms",
+           "snippet"]  # fmt: skip
 
 SNIPPET_FRAGMENTS = 2
 SNIPPET_CHARS = 240  # one fragment, about
@@ -299,6 +300,33 @@ def _plain(text: str, fragment: tuple[int, int, list]) -> str:
     return _SPACE.sub(" ", text[fragment[0] : fragment[1]]).strip().lower()
 
 
+def matched_terms(text: str, words: frozenset[str], analyzer) -> frozenset[str]:
+    """Which of the terms `words` the text holds (as its snippet would mark them)."""
+    if not text or not words:
+        return frozenset()
+    found: set[str] = set()
+    for s, e in _marks(text, words, analyzer):
+        found.update(t for t, _, _ in _word_terms(analyzer, text[s:e]) if t in words)
+    return frozenset(found)
+
+
+def best_page(pages: list[str], words: frozenset[str], analyzer) -> tuple[int, int]:
+    """(index of the page holding most of the terms `words`, how many): the first of
+    equals; (-1, 0) when no page holds any."""
+    best, most = -1, 0
+    for n, page in enumerate(pages):
+        held = len(matched_terms(page, words, analyzer))
+        if held > most:
+            best, most = n, held
+            if held == len(words):
+                break
+    return best, most
+
+
+# The fields whose terms a snippet marks: one analyzer makes them all.
+_MARKED_FIELDS = frozenset((*TEXT_FIELDS, *COMPOUND_FIELDS.values(), ATTACHMENT_FIELD))
+
+
 def highlight_terms(q, reader) -> frozenset[str]:
     """The index terms the query looks for in the text fields and among the compound
     parts (prefixes expanded), not counting the ones it excludes: these are marked in
@@ -319,7 +347,7 @@ def highlight_terms(q, reader) -> frozenset[str]:
             except Exception:  # noqa: BLE001 - an odd leaf only loses its marks
                 return
             for fieldname, text in terms:
-                if fieldname in TEXT_FIELDS or fieldname in COMPOUND_FIELDS.values():
+                if fieldname in _MARKED_FIELDS:
                     found.add(text.decode("utf-8") if isinstance(text, bytes) else text)
             return
         for child in node.children():

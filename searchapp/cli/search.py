@@ -44,6 +44,9 @@ def format_results(result: dict) -> str:
             + click.style(hit["title"], bold=True)
             + f"  [{hit['status_label']}]"
         )
+        if hit.get("found_in"):
+            found = hit["found_in"]
+            lines.append(f"    {found['label']}" + (f"  {found['url']}" if found["url"] else ""))
         if q and hit.get("snippet"):
             lines.append("    " + _plain_snippet(hit["snippet"]))
         lines.append(f"    {hit['id']}")
@@ -72,6 +75,9 @@ def format_results(result: dict) -> str:
 @click.option("--from", "date_from", metavar="YYYY-MM-DD", help="Meetings on or after.")
 @click.option("--to", "date_to", metavar="YYYY-MM-DD", help="Meetings on or before.")
 @click.option("--case", metavar="CASE", help="Only this case number (SAG-2025-01103).")
+@click.option("--attachments", type=click.Choice(["include", "exclude", "only"]),
+              help="Search the items' attachments (bilag) too (include, the default), not "
+              "at all (exclude), or only them (only).")
 @click.option("--sort", type=click.Choice(["relevance", "date_desc", "date_asc"]), help="Order.")
 @click.option(
     "--limit", "-n", type=int, default=20, show_default=True, help="Results to show (1-100)."
@@ -90,6 +96,7 @@ def search_command(
     date_from,
     date_to,
     case,
+    attachments,
     sort,
     limit,
     page,
@@ -109,6 +116,7 @@ def search_command(
         searchapp search '"rød løber"' --committee "KKR Hovedstaden" --status approved
         searchapp search budget --year 2025 --json | jq '.results[].title'
         searchapp search --party Ø --position against
+        searchapp search sundhedsaftale --attachments only
     """
     from ..engine import IndexNotFound, open_engine
     from ..query import BadRequest, SearchRequest
@@ -125,6 +133,7 @@ def search_command(
         "from": date_from,
         "to": date_to,
         "case": case,
+        "attachments": attachments,
         "sort": sort,
         "page": str(page),
         "per_page": str(limit),

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 import zipfile
-from pathlib import Path, PureWindowsPath
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from ..casenumbers import CaseNumber
 from ..ingest import IngestError
@@ -117,8 +117,9 @@ def read(path: Path, options: ReadOptions) -> list[Meeting]:
         agendas = root.findall("Agendas/Agenda")
         if not agendas:
             raise IngestError(path, f"an SBSYS publication without agendas (no <Agenda> in {name})")
+        inside = PurePosixPath(name).parent.as_posix() if folder is None else None
         for agenda in agendas:
-            meetings.append(_meeting(agenda, path, folder, options))
+            meetings.append(_meeting(agenda, path, folder, options, inside))
     return meetings
 
 
@@ -147,7 +148,8 @@ def _read_zip(path: Path) -> list[tuple[str, bytes]]:
     return documents
 
 
-def _meeting(agenda: ET.Element, path: Path, folder: Path | None, options) -> Meeting:
+def _meeting(agenda: ET.Element, path: Path, folder: Path | None, options,
+             inside: str | None = None) -> Meeting:  # fmt: skip
     committee = text_of(agenda, "Committee/Name") or text_of(agenda, "Name")
     when = text_of(agenda, "Meeting/When")
     meeting_date, meeting_time = parse_when(when)
@@ -169,7 +171,7 @@ def _meeting(agenda: ET.Element, path: Path, folder: Path | None, options) -> Me
         participants=_members(agenda.findall("Meeting/Members/MeetingMember")),
     )
     for position, element in enumerate(agenda.findall("Items/Item"), start=1):
-        meeting.items.append(_item(element, position, meeting, folder))
+        meeting.items.append(_item(element, position, meeting, folder, inside))
     meeting.items.sort(key=lambda i: number_key(i.number))
     return meeting
 
@@ -208,7 +210,10 @@ def _members(elements: list[ET.Element]) -> list[Participant]:
     return found
 
 
-def _item(element: ET.Element, position: int, meeting: Meeting, folder: Path | None) -> AgendaItem:
+def _item(element: ET.Element, position: int, meeting: Meeting, folder: Path | None,
+          inside: str | None = None) -> AgendaItem:  # fmt: skip
+    """One item; `inside`: the XML's folder in the zip it came from (its enclosures are
+    read from the zip: AttachmentRef.member), None for a publication on disk."""
     number = text_of(element, "Number") or str(position)
     closed = text_of(element, "IsPublic").lower() == "false"
     attachments = []
@@ -216,13 +221,16 @@ def _item(element: ET.Element, position: int, meeting: Meeting, folder: Path | N
         title = text_of(enclosure, "Name") or text_of(enclosure, "FileName")
         relative = text_of(enclosure, "InstantiationFilePathRelative")
         file = _resolve(folder, relative) if folder is not None and relative else None
+        member = _resolve(Path(inside), relative) if inside is not None and relative else None
         attachments.append(
             AttachmentRef(
                 title=title,
                 url=text_of(enclosure, "DownloadUrl"),
-                path=str(file) if file is not None and file.is_file() else "",
+                path=meeting.source if member is not None
+                else str(file) if file is not None and file.is_file() else "",
+                member=member.as_posix().removeprefix("./") if member is not None else "",
             )
-        )
+        )  # fmt: skip
     item = build_item(
         municipality=meeting.municipality,
         committee=meeting.committee,

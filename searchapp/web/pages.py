@@ -37,9 +37,12 @@ bp = Blueprint("pages", __name__)
 
 # The query parameters of a search, in the order they appear in the URLs we make.
 PARAMS = ("q", "municipality", "committee", "status", "year", "party", "position", "person",
-          "from", "to", "case", "sort", "page", "per_page")  # fmt: skip
+          "from", "to", "case", "attachments", "sort", "page", "per_page")  # fmt: skip
 FILTERS = ("municipality", "committee", "status", "year", "party", "position", "person", "from",
-           "to", "case")  # fmt: skip
+           "to", "case", "attachments")  # fmt: skip
+# The choices of the attachments parameter (query.SearchRequest), as the filter panel says.
+ATTACHMENT_CHOICES = (("include", "Søg også i bilag"), ("exclude", "Kun punkternes egen tekst"),
+                      ("only", "Kun i bilag"))  # fmt: skip
 FACETS = (("municipality", "Kommune"), ("committee", "Udvalg"), ("year", "År"),
           ("status", "Beslutning"), ("party", "Parti"))  # as shown  # fmt: skip
 
@@ -100,7 +103,8 @@ def _search_args() -> tuple[MultiDict, bool]:
     its empty date fields too), and whether the URL held anything else: then the page
     redirects to the short URL, the one worth sharing."""
     given = list(request.args.items(multi=True))
-    kept = [(key, value) for key, value in given if key in PARAMS and value.strip()]
+    kept = [(key, value) for key, value in given if key in PARAMS and value.strip()
+            and (key, value) != ("attachments", "include")]  # the default: said by nothing
     return MultiDict(kept), len(kept) != len(given)
 
 
@@ -288,6 +292,9 @@ def _active_filters(args: MultiDict, result: dict | None = None) -> list[tuple[s
             active.append((what, format_danish_date(args[key]), links.without(key)))
     if args.get("case"):
         active.append(("Sag", args["case"], links.without("case")))
+    if args.get("attachments") in ("exclude", "only"):
+        label = dict(ATTACHMENT_CHOICES)[args["attachments"]]
+        active.append(("Bilag", label, links.without("attachments")))
     return active
 
 
@@ -386,6 +393,8 @@ def search():
         facets=_facets(result, args),
         positions=position_choices(args),
         active=_active_filters(args, result),
+        attachment_choices=ATTACHMENT_CHOICES,
+        attachments=result["query"]["attachments"],
         sort=sort,
         page_numbers=_page_numbers(result["page"], max(1, result["pages"])),
         json_url=links.twin("api.search"),

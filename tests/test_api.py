@@ -457,8 +457,9 @@ def test_openapi_describes_every_endpoint(client):
     }  # fmt: skip
     params = {p["name"]: p for p in spec["paths"]["/api/search"]["get"]["parameters"]}
     assert set(params) == {"q", "municipality", "committee", "status", "year", "party",
-                           "position", "person", "from", "to", "case", "sort", "page",
-                           "per_page"}  # fmt: skip
+                           "position", "person", "from", "to", "case", "attachments",
+                           "sort", "page", "per_page"}  # fmt: skip
+    assert params["attachments"]["schema"]["enum"] == ["include", "exclude", "only"]
     assert params["per_page"]["schema"]["maximum"] == 100
     assert params["page"]["schema"]["minimum"] == 1
     assert params["status"]["schema"]["items"]["enum"][0] == "approved"

@@ -43,7 +43,22 @@ def page_texts(path: Path) -> list[str]:
         pages.setdefault(line.page, []).append(_SPACE.sub(" ", line.text).strip())
     if not pages:
         return []
-    return ["\n".join(t for t in pages.get(n, ()) if t) for n in range(1, max(pages) + 1)]
+    count = max(max(pages), _pdf_pages(Path(path)))  # blank pages at the end count too
+    return ["\n".join(t for t in pages.get(n, ()) if t) for n in range(1, count + 1)]
+
+
+def _pdf_pages(path: Path) -> int:
+    """The pages of a PDF, text or not (0 for another file, or one pdfminer cannot
+    count: extract has read it, so that is not news)."""
+    if path.suffix.lower() != ".pdf":
+        return 0
+    from pdfminer.pdfpage import PDFPage
+
+    try:
+        with open(path, "rb") as f:
+            return sum(1 for _ in PDFPage.get_pages(f))
+    except Exception:  # noqa: BLE001 - the count is a nicety; the text is what matters
+        return 0
 
 
 def _capped(texts: list[str], limit: int = MAX_TEXT_CHARS) -> list[str]:

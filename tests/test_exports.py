@@ -209,7 +209,11 @@ def check_sbsys(items: list[AgendaItem], folder: Path | None):
     assert cykler.status == "approved" and cykler.source_format == "sbsys"
     ref = cykler.attachment_refs[0]
     assert ref.title == "Tilbud på cykelparkering"
-    assert ref.path == (str(folder / "Enclosures" / "1.pdf") if folder else "")
+    if folder:
+        assert (ref.path, ref.member) == (str(folder / "Enclosures" / "1.pdf"), "")
+    else:  # the enclosure in the zip the item came from
+        assert (ref.path, ref.member) == (cykler.source, "Publication7/Enclosures/1.pdf")
+    assert ref.pages == 1 and ref.texts == ["Tilbud på cykelparkering"]
     assert closed.closed and closed.sections == [] and closed.case_numbers == ["24/999"]
     assert not any(leaks(i) for i in items)
 

@@ -6,8 +6,7 @@ attachment costs the serving process.
     .venv/bin/python -m bench.attachments ../shared/real/edoc --query hjemmedialyse
 
 Both runs read the files in this process (workers=0), one after the other, best of
-`--rounds`, so that the one difference is the attachments; without them,
-searchapp.attachments reads no attachment (as before issue #16).
+`--rounds`, so that the one difference is the attachments (`[reindex] attachments`).
 """
 
 from __future__ import annotations
@@ -18,9 +17,7 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
-from unittest import mock
 
-from searchapp import attachments
 from searchapp.engine import open_engine
 from searchapp.index import reindex
 from searchapp.query import SearchRequest
@@ -33,19 +30,9 @@ def _size(folder: Path, pattern: str = "*") -> int:
 def _run(sources: list[Path], with_attachments: bool, work: Path) -> dict:
     root = work / ("with" if with_attachments else "without")
     shutil.rmtree(root, ignore_errors=True)
-    patches = [] if with_attachments else [
-        mock.patch("searchapp.ingest.read_texts", lambda meeting: meeting),
-        mock.patch("searchapp.ingest.link_beside", lambda meeting, path: meeting),
-    ]  # fmt: skip
-    for p in patches:
-        p.start()
-    try:
-        t0, c0 = time.perf_counter(), time.process_time()
-        report = reindex(sources, root, workers=0, full=True)
-        seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
-    finally:
-        for p in patches:
-            p.stop()
+    t0, c0 = time.perf_counter(), time.process_time()
+    report = reindex(sources, root, workers=0, full=True, attachments=with_attachments)
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     generation = root / report.generation
     return {
         "seconds": seconds,
@@ -91,9 +78,10 @@ def main() -> None:
         print("| reindex --full | time (s) | CPU (s) | items | index size | of which pages |")
         print("|---|---|---|---|---|---|")
         for with_attachments, r in results.items():
-            print(f"| {'with' if with_attachments else 'without'} attachments | "
-                  f"{r['seconds']:.1f} | {r['cpu']:.1f} | {r['items']} | "
-                  f"{r['index_bytes'] / 1e6:.2f} MB | {r['pages_bytes'] / 1e6:.2f} MB |")  # fmt: skip
+            kind = "with" if with_attachments else "without"
+            size, pages = r["index_bytes"] / 1e6, r["pages_bytes"] / 1e6
+            print(f"| {kind} attachments | {r['seconds']:.1f} | {r['cpu']:.1f} | {r['items']} "
+                  f"| {size:.2f} MB | {pages:.2f} MB |")  # fmt: skip
         if args.query:
             serving = _serving(results[True]["root"], args.sources, args.query)
             print(f"\nsearch {args.query!r}: {serving['found_in']}; median "

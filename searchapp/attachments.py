@@ -130,11 +130,12 @@ def _title_slug(title: str) -> str:
     return _BILAG_PREFIX.sub("", slugify(title))
 
 
-def link_beside(meeting: Meeting, minutes: Path) -> Meeting:
+def link_beside(meeting: Meeting, minutes: Path, read: bool = True) -> Meeting:
     """Link the PDFs beside `minutes` that are its attachments: one named by an item's
     Bilag title ("...-sager-paa-vej.pdf" for "Bilag 2: Sager på vej"), or one named
     as the meeting's ("aarhus-byraad-2025-08-27-bilag-...") that no title names,
-    added to the item sharing most words with it."""
+    added to the item sharing most words with it (without `read`, to the first item:
+    its text is not read)."""
     minutes = Path(minutes)
     try:
         siblings = sorted(
@@ -165,7 +166,7 @@ def link_beside(meeting: Meeting, minutes: Path) -> Meeting:
         if sibling in linked or not stem.startswith(meeting_stem + "-bilag"):
             continue
         ref = AttachmentRef(title="", path=str(sibling))
-        texts, ref.error = _read_one(ref)
+        texts, ref.error = _read_one(ref) if read else ([], "")
         ref.title = _title_of(texts, stem[len(meeting_stem) + 1 :])
         ref.texts = _capped(texts)
         ref.pages = len(texts) or None

@@ -101,6 +101,7 @@ class Config:
     reindex_workers: int | None = None
     time_limit: int = 120  # seconds of wall-clock time per file
     memory_limit: int = 1024  # MB per worker
+    attachments: bool = True  # read the items' attachments (bilag) and search their text
     # [server]: the address subscribers and links use ("https://moeder.example.dk/"),
     # never the Host header of a request; "" for http://host:port/.
     public_url: str = ""
@@ -138,7 +139,8 @@ _SCHEMA: dict[str, dict[str, tuple[type, object]]] = {
         "workers": (int, None),
         "cache_mb": (int, 256),
     },
-    "reindex": {"workers": (int, None), "time_limit": (int, 120), "memory_limit": (int, 1024)},
+    "reindex": {"workers": (int, None), "time_limit": (int, 120), "memory_limit": (int, 1024),
+                "attachments": (bool, True)},  # fmt: skip
     "ocr": {
         "enabled": (bool, True),
         "cache": (str, ""),
@@ -348,6 +350,7 @@ def config_from_dict(raw: dict, base: Path, file: Path | None = None) -> Config:
         reindex_workers=get("reindex", "workers"),
         time_limit=get("reindex", "time_limit"),
         memory_limit=get("reindex", "memory_limit"),
+        attachments=get("reindex", "attachments"),
         public_url=public_url,
         connection_limit=get("server", "connection_limit"),
         request_timeout=get("server", "request_timeout"),

@@ -112,18 +112,21 @@ class ReindexReport:
 
 
 def _ingest_one(
-    path: Path, municipality: str = "", ocr_settings: ocr.OcrSettings | None = None
+    path: Path, municipality: str = "", ocr_settings: ocr.OcrSettings | None = None,
+    attachments: bool = True,
 ) -> tuple[list[AgendaItem] | None, str | None, dict]:
     """Items or the reason there are none, and what OCR did (OcrStats.as_dict). Top
     level, so worker processes can run it. Any exception is one file's failure: a
     parser bug must not stop the other files. MemoryError goes through: the worker
     reports the file as past its memory limit. Each scanned page gets its own time
-    budget (workers.more_time), so a long scan is not stopped as a hostile file."""
+    budget (workers.more_time), so a long scan is not stopped as a hostile file.
+    `attachments`: read the items' attachments too."""
     with ocr.using(ocr_settings, on_page=more_time) as stats:
         try:
-            items = (
-                ingest_file(path, municipality=municipality) if municipality else ingest_file(path)
-            )
+            options = {"municipality": municipality} if municipality else {}
+            if not attachments:
+                options["attachments"] = False
+            items = ingest_file(path, **options)
         except IngestError as exc:
             return None, exc.reason, stats.as_dict()
         except MemoryError:
@@ -146,17 +149,20 @@ def _extract(
     municipality: Callable[[Path], str] = lambda path: "",
     ocr_settings: ocr.OcrSettings | None = None,
     on_ocr_page: Callable[[Path, float], None] = lambda path, seconds: None,
+    attachments: bool = True,
 ) -> None:
     """Each file in a worker process under `limits` (see workers.py); with workers=0
-    in this process, without limits (for tests and debugging)."""
+    in this process, without limits (for tests and debugging). `attachments`: read the
+    items' attachments too."""
     if workers <= 0:
         for path in paths:
-            on_done(path, _ingest_one(path, municipality(path), ocr_settings))
+            on_done(path, _ingest_one(path, municipality(path), ocr_settings, attachments))
         return
     try:
         run_isolated(
             _ingest_one, paths, workers, limits, on_done,
-            args=lambda path: (municipality(path), ocr_settings), on_more_time=on_ocr_page,
+            args=lambda path: (municipality(path), ocr_settings, attachments),
+            on_more_time=on_ocr_page,
         )  # fmt: skip
     except WorkerStartError as exc:
         raise IndexProblem(f"{exc}; nothing was changed") from None
@@ -242,6 +248,7 @@ class ReindexRun:
         municipalities: dict[Path, str] | None = None,
         limits: Limits | None = None,
         ocr_settings: ocr.OcrSettings | None = None,
+        attachments: bool = True,
     ):
         self.store, self.notify, self.workers = store, notify, workers
         self.municipalities = municipalities or {}
@@ -262,6 +269,12 @@ class ReindexRun:
         if old and old.get("schema_version") != version:
             self.report.notes.append("the index format changed: rebuilt from scratch")
         self.use_base = bool(old) and not full and old.get("schema_version") == version
+        if self.use_base and old.get("attachments", True) != attachments:
+            self.report.notes.append(
+                f"attachments turned {'on' if attachments else 'off'}: rebuilt from scratch"
+            )
+            self.use_base = False
+        self.read_attachments = attachments
         self.report.full = not self.use_base
         # Which file each item in the current index came from.
         self.prior_owner = {
@@ -305,6 +318,7 @@ class ReindexRun:
             owned[path].append(i)
         manifest = {
             "schema_version": self.store.format_version,
+            "attachments": self.read_attachments,
             "files": {
                 str(path): state.manifest_entry(sorted(owned[path]))
                 for path, state in sorted(self.states.items())
@@ -409,7 +423,7 @@ class ReindexRun:
         self.extracted.update(paths)
         _extract(
             paths, self.workers, self.limits, self.on_extracted, self.municipality_of,
-            self.ocr, self.on_ocr_page,
+            self.ocr, self.on_ocr_page, self.read_attachments,
         )  # fmt: skip
 
     def on_ocr_page(self, path: Path, seconds: float) -> None:
@@ -537,13 +551,15 @@ def reindex(
     municipalities: dict[Path, str] | None = None,
     limits: Limits | None = None,
     ocr_settings: ocr.OcrSettings | None = None,
+    attachments: bool = True,
 ) -> ReindexReport:
     """Bring the index at `root` (a path: the configured engine's; or an IndexStore)
     up to date with the files under `sources`. Scanned pages are read by OCR with
     `ocr_settings` (None: ocr.py's defaults, no cache).
 
     Incremental unless `full`: only new, changed and previously failed files are
-    extracted. A file that fails keeps the items it had in the index and is retried
+    extracted (with `attachments`, the items' attachments are read and indexed too).
+    A file that fails keeps the items it had in the index and is retried
     next run. Raises IndexLocked, IndexWriteError or SourcesNotFound, each before
     anything changed; KeyboardInterrupt also leaves the index in use as it was.
     """
@@ -566,7 +582,8 @@ def reindex(
     with store.lock(wait, on_wait):
         store.clean()
         workers = DEFAULT_WORKERS if workers is None else workers
-        run = ReindexRun(store, full, notify, workers, municipalities, limits, ocr_settings)
+        run = ReindexRun(store, full, notify, workers, municipalities, limits, ocr_settings,
+                         attachments)  # fmt: skip
         report = run.run(sources)
     if report.ocr_skipped_pages:
         report.notes.append(

@@ -44,7 +44,9 @@ def read_file(path: Path, options: ReadOptions | None = None) -> list[Meeting]:
     if reader is None:
         raise IngestError(path, _unknown_format(path))
     meetings = reader.read(path, options)
-    meetings = [read_texts(_finish(m, options)) for m in meetings]
+    meetings = [_finish(m, options) for m in meetings]
+    if options.attachments:
+        meetings = [read_texts(m) for m in meetings]
     if not any(m.items for m in meetings):
         raise IngestError(path, "no agenda items found")
     return meetings
@@ -56,8 +58,8 @@ def parse_file(path: Path, options: ReadOptions | None = None) -> Meeting:
     return read_file(path, options)[0]
 
 
-def ingest_file(path: Path, municipality: str = "") -> list[AgendaItem]:
-    meetings = read_file(path, ReadOptions(municipality=municipality))
+def ingest_file(path: Path, municipality: str = "", attachments: bool = True) -> list[AgendaItem]:
+    meetings = read_file(path, ReadOptions(municipality=municipality, attachments=attachments))
     return [item for meeting in meetings for item in meeting.items]
 
 
@@ -99,7 +101,9 @@ def _read_minutes(path: Path, options: ReadOptions) -> list[Meeting]:
         meeting = parse_minutes(clean(lines), str(path), fallbacks)
     except MinutesError as exc:
         raise IngestError(path, str(exc)) from None
-    return [link_beside(meeting, path) if path.suffix.lower() == ".pdf" else meeting]
+    if path.suffix.lower() == ".pdf":
+        meeting = link_beside(meeting, path, read=options.attachments)
+    return [meeting]
 
 
 _COMPACT_DATE_RE = re.compile(r"(?<!\d)(?P<y>20\d\d)(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)")

@@ -26,6 +26,7 @@ class ReadOptions:
     """What the config knows that a document may not say."""
 
     municipality: str = ""
+    attachments: bool = True  # read the items' attachments' text (searchapp.attachments)
 
 
 @dataclass(frozen=True)

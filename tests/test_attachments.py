@@ -104,7 +104,7 @@ def test_exclude_and_only(engine):
     # items whose attachments are searchable.
     assert search(engine, q="Trafiksikkerhedsplanen", attachments="only")["total"] == 0
     listed = search(engine, attachments="only")["results"]
-    assert [r["item_number"] for r in listed] == ["2"]  # item 1's is not to be published
+    assert [r["number"] for r in listed] == ["2"]  # item 1's is not to be published
     excluded = search(engine, q="vintertjenesten", attachments="exclude")["results"]
     assert [r["title"] for r in excluded] == ["Meddelelser"]
 

@@ -13,7 +13,7 @@ import pytest
 
 from searchapp.index import reindex
 from searchapp.ingest import read_file
-from searchapp.sources import find_source_files
+from searchapp.sources import ReadOptions, find_source_files
 
 REAL = Path(__file__).resolve().parents[1].parent / "shared" / "real"
 EDOC = REAL / "edoc" / "ballerup-sundheds-og-forebyggelsesudvalget-2012-12-04"
@@ -51,7 +51,9 @@ BALLERUP_ITEMS = [
 
 def test_ballerup_edoc_items_as_the_xml_lists_them():
     need(EDOC)
-    (meeting,) = read_file(EDOC / "eDocAgendaPublishing.xml")
+    # The attachments' text is tests/test_attachments_real.py's (OCR and a 108-page
+    # report: minutes of reading).
+    (meeting,) = read_file(EDOC / "eDocAgendaPublishing.xml", ReadOptions(attachments=False))
     assert meeting.municipality == "Ballerup Kommune"
     assert (meeting.committee, meeting.meeting_date, meeting.meeting_time) == (
         "Sundheds- og Forebyggelsesudvalget",
@@ -89,7 +91,7 @@ def test_ballerup_edoc_items_as_the_xml_lists_them():
 def test_ballerup_edoc_folder_is_indexed_once(tmp_path):
     need(EDOC)
     assert find_source_files([EDOC]) == [EDOC / "eDocAgendaPublishing.xml"]
-    report = reindex([EDOC], tmp_path / "index", workers=1)
+    report = reindex([EDOC], tmp_path / "index", workers=1, attachments=False)
     assert report.failed == [] and report.duplicates == []
     assert report.items_in_index == 8
 

@@ -252,6 +252,7 @@ def reindex_command(
             workers=config.reindex_workers,
             limits=Limits(seconds=config.time_limit, memory_mb=config.memory_limit),
             ocr_settings=config.ocr,
+            attachments=config.attachments,
         )
     except IndexProblem as exc:
         reporter.close()

@@ -40,10 +40,9 @@ def edoc(tmp_path_factory):
     """The index of the export, its attachments read without OCR: the report's text
     layer is what these tests search (the scan's OCR is the last test's)."""
     root = tmp_path_factory.mktemp("real-attachments") / "index"
-    # In this process (so the OCR setting holds), without the per-file time limit: the
-    # limit is not what is tested here (tests/test_workers.py).
-    with ocr.using(ocr.OcrSettings(enabled=False)):
-        report = reindex([EDOC], root, workers=0)
+    # In this process, without the per-file time limit: the limit is not what is
+    # tested here (tests/test_workers.py).
+    report = reindex([EDOC], root, workers=0, ocr_settings=ocr.OcrSettings(enabled=False))
     assert report.ok, report.failed
     assert any("Bygningsliste og prioriteringssystem" in note for note in report.notes)
     return root, report
@@ -129,9 +128,9 @@ def test_the_image_only_attachment_becomes_searchable(engine, tmp_path):
     first.import_pages(pdfium.PdfDocument(str(EDOC / MEETING / "1537646.PDF")), [0])
     first.save(str(folder / "1537646.PDF"))
     write_pdf(folder / "1543229.PDF", "Det nære sundhedsvæsen")
-    with ocr.using(ocr.OcrSettings(dpi=150, cache=tmp_path / "ocr")) as stats:
-        report = reindex([tmp_path], tmp_path / "index", workers=0)
-    assert report.ok and stats.pages == 1
+    settings = ocr.OcrSettings(dpi=150, cache=tmp_path / "ocr")
+    report = reindex([tmp_path], tmp_path / "index", workers=0, ocr_settings=settings)
+    assert report.ok and report.ocr_pages == 1
     scanned = open_engine(tmp_path / "index", [tmp_path])
     hit = search(scanned, q="ejendomsoversigt", attachments="only")["results"][0]
     assert hit["id"] == f"{MEETING}-2"

@@ -162,3 +162,18 @@ def test_a_subheading_in_the_text_is_no_section():
     assert [s.name for s in old.all_sections()] == ["Baggrund"]
     found = item_snippet(old, words_of("buslinjer"), ANALYZER)
     assert found.startswith("Baggrund: ") and "<mark>buslinjer</mark>" in found
+
+
+def test_a_subheading_is_joined_to_its_paragraph_not_run_into_it():
+    """ "Rammen for lokalplejehjem Lov om lokalplejehjem trådte …" read as one sentence."""
+    text = ("Ældreloven træder i kraft.\n\nRammen for lokalplejehjem\n\nLov om lokalplejehjem "
+            "trådte i kraft den 1. januar.\n\nSe bilag 2 og 3\n\n1. Første punkt.")  # fmt: skip
+    sections = [Section("Sagsfremstilling", "presentation", text)]
+    lead = item_snippet(item(sections=sections), frozenset(), ANALYZER)
+    assert lead == ("Sagsfremstilling: Ældreloven træder i kraft. Rammen for lokalplejehjem: "
+                    "Lov om lokalplejehjem trådte i kraft den 1. januar. Se bilag 2 og 3 "
+                    "1. Første punkt.")  # fmt: skip
+    found = item_snippet(item(sections=sections), words_of("træder"), ANALYZER)
+    assert "Rammen for lokalplejehjem: Lov om lokalplejehjem trådte" in found
+    marked = item_snippet(item(sections=sections), words_of("lokalplejehjem"), ANALYZER)
+    assert "Rammen for <mark>lokalplejehjem</mark>: Lov om <mark>lokalplejehjem</mark>" in marked

@@ -227,6 +227,29 @@ def _escape(text: str) -> str:
     return html.escape(_SPACE.sub(" ", text), quote=False)
 
 
+# A paragraph of one short line ending in a letter, with a paragraph after it: a
+# subheading (paragraphs.join_paragraphs sets them apart).
+_SUBHEADING = re.compile(
+    r"(^|\n[ \t]*\n)([ \t]*)([^\W\d_][^\n]{0,78}[^\W\d_])([ \t]*\n[ \t]*\n)(?=\S)"
+)
+
+
+def _headed(text: str) -> str:
+    """The text with each subheading joined to its paragraph by a colon ("Ældretilsyn:
+    Lov om ældretilsyn er ..."), so a snippet does not run the two together; of the
+    same length, so what is found in it is where it is in the text."""
+    if "\n" not in text:
+        return text
+
+    def join(m: re.Match) -> str:
+        start, indent, heading, gap = m.groups()
+        if len(heading.split()) > 8 or not heading[0].isupper():
+            return m.group(0)
+        return f"{start}{indent}{heading}:" + " " * (len(gap) - 1)
+
+    return _SUBHEADING.sub(join, text)
+
+
 def _passage(text: str, start: int, end: int, group: list[tuple[int, int]]) -> str:
     out, at = [], start
     for s, e in group:
@@ -273,7 +296,7 @@ def item_snippet(item: AgendaItem, words: frozenset[str], analyzer) -> str:
     the document's order, each passage once), never the title again. Without words, or
     when only the title holds them: the start of the decision, else of the first
     section."""
-    parts = [(_section_name(s.name, s.kind), s.kind, s.text)
+    parts = [(_section_name(s.name, s.kind), s.kind, _headed(s.text))
              for s in item.all_sections() if s.text.strip()]  # fmt: skip
     if not parts:
         return ""

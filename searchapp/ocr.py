@@ -105,10 +105,6 @@ def using(
         _state = previous
 
 
-def current_settings() -> OcrSettings:
-    return _state.settings
-
-
 # -- Is it here? ----------------------------------------------------------------------------
 
 _checked: dict[str, str] = {}  # PATH -> "" when Tesseract and Danish are there, else why
@@ -174,7 +170,10 @@ def _ocr(data: bytes, pages: list[int], settings: OcrSettings) -> dict[int, list
 
     # One Tesseract thread: the reindex already runs a worker per core.
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    pdf = pypdfium2.PdfDocument(data)
+    try:
+        pdf = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as exc:  # pdfminer read it, PDFium cannot
+        raise OcrFailed(f"the scanned pages could not be rendered for OCR ({exc})") from None
     try:
         out = {}
         for number in pages:

@@ -241,3 +241,35 @@ def test_lines_from_table_drops_dust_and_mends_the_header():
         "Spildevandsplan, – Sønderby",
         "SIDE | 3",
     ]
+
+
+def test_a_scanned_page_inside_a_pdf_with_text(tmp_path):
+    """Page 1 has a text layer; page 2 is a scan with an archive's stamp in text over
+    it: page 2 alone goes to OCR, the stamp with it (OCR reads it from the picture)."""
+    import pypdfium2
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    pdf = pypdfium2.PdfDocument(SCAN)
+    picture = pdf[0].render(scale=150 / 72, grayscale=True).to_pil()
+    pdf.close()
+    path = tmp_path / "mixed.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("Helvetica", 11)
+    c.drawString(60, 780, "Bilag til Teknik- og Miljøudvalget")
+    c.showPage()
+    c.drawImage(ImageReader(picture), 0, 0, width=A4[0], height=A4[1])
+    c.setFont("Helvetica", 8)
+    c.drawString(420, 820, "Dok.nr.: 2025-118202")
+    c.showPage()
+    c.save()
+    with ocr.using(ocr.OcrSettings(dpi=150)) as stats:
+        lines = extract(path)
+    assert stats.pages == 1
+    assert [(ln.text, ln.ocr) for ln in lines if ln.page == 1] == [
+        ("Bilag til Teknik- og Miljøudvalget", False)
+    ]
+    scanned = [ln.text for ln in lines if ln.page == 2 and ln.text]
+    assert all(ln.ocr for ln in lines if ln.page == 2)
+    assert "Mødedato: 20-06-2025" in scanned and "Teknik- og Miljøudvalget" in scanned

@@ -206,3 +206,25 @@ def test_an_attachment_beside_minutes_is_linked_not_failed(tmp_path):
     engine = open_engine(tmp_path / "index", [folder])
     assert search(engine, q="cykeltrafikken")["total"] == 1
     assert search(engine, q="knallerttrafikken")["total"] == 0
+
+
+def test_cli_search_says_where_and_takes_the_choice(edoc, tmp_path):
+    from click.testing import CliRunner
+
+    from searchapp.cli import cli
+
+    sources, root = edoc
+    config = tmp_path / "config.toml"
+    config.write_text(f'[sources]\npaths = ["{sources}"]\n\n[index]\npath = "{root}"\n',
+                      encoding="utf-8")  # fmt: skip
+    runner = CliRunner()
+    found = runner.invoke(cli, ["search", "chikaneløsning", "--config", str(config)])
+    assert found.exit_code == 0, found.output
+    assert "Fundet i bilag: Kort over skolevejene, side 3  /files/edoc/200.PDF#page=3" in (
+        found.output
+    )
+    excluded = runner.invoke(cli, ["search", "chikaneløsning", "--attachments", "exclude",
+                                   "--config", str(config)])  # fmt: skip
+    assert excluded.exit_code == 0 and excluded.output.startswith("0 results")
+    wrong = runner.invoke(cli, ["search", "x", "--attachments", "maybe", "--config", str(config)])
+    assert wrong.exit_code == 2

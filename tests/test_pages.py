@@ -397,3 +397,28 @@ def test_pages_are_danish_labelled_and_have_ordered_headings(client, url):
     assert not [a for t, a in page.tags if "style" in a] and "<style" not in html
 
 
+
+
+def test_text_outside_sections_keeps_sections_whole_when_one_quotes_another():
+    """Ballerup's eDoc export: a section "Beslutningen træffes af" whose text is the
+    committee's name, which the Indstilling and the decision's heading also hold. Taking
+    the short one out first cut the committee out of the others, and their remains showed
+    as loose text ("... under <br> godkendes.", "s beslutning den 04.12.2012 Punkt 2")."""
+    from searchapp.web.pages import text_outside_sections
+
+    committee = "Sundheds- og Forebyggelsesudvalget"
+    recommendation = f"A) De foreslåede arbejder under {committee} godkendes."
+    item = {
+        "title": "Bygningsvedligeholdelse 2013",
+        "number": "2",
+        "text": (f"Bygningsvedligeholdelse 2013\nBeslutningen træffes af\n{committee}\n"
+                 f"Indstilling\n{recommendation}\n"
+                 f"{committee}s beslutning den 04.12.2012 Punkt 2\nIndstillingen godkendt"),
+        "sections": [
+            {"name": "Beslutningen træffes af", "kind": "other", "text": committee},
+            {"name": "Indstilling", "kind": "recommendation", "text": recommendation},
+            {"name": f"{committee}s beslutning den 04.12.2012 Punkt 2", "kind": "decision",
+             "text": "Indstillingen godkendt"},
+        ],
+    }
+    assert text_outside_sections(item) == ""

@@ -153,10 +153,12 @@ def text_outside_sections(item: dict) -> str:
     of the minutes out."""
     text = item.get("text") or ""
     sections = item.get("sections") or ()
-    for part in (*(s.get("text") for s in sections), *(item.get(f) for f in SECTION_FIELDS),
-                 *item.get("attachments", ()), *item.get("urls", ())):  # fmt: skip
-        if part:
-            text = text.replace(part, "\n")
+    parts = {*(s.get("text") for s in sections), *(item.get(f) for f in SECTION_FIELDS),
+             *item.get("attachments", ()), *item.get("urls", ())} - {None, ""}  # fmt: skip
+    # The longest first, each once: a short section ("Beslutningen træffes af: Økonomi-
+    # udvalget") taken out of the text first would cut holes in the longer ones quoting it.
+    for part in sorted(parts, key=len, reverse=True):
+        text = text.replace(part, "\n", 1)
     title = item.get("title", "").strip()
     titles = {title, f"{item.get('number')}. {title}", f"{item.get('number')} {title}"}
     names = {s.get("name", "").strip() for s in sections} - {""}

@@ -20,6 +20,7 @@ from ..clean import CleanText
 from ..decisions import classify_decision
 from ..extract import Line
 from ..models import AgendaItem, AttachmentRef, Meeting, Section, item_id
+from ..municipalities import lookup
 from ..parse import parse_lines
 from ..people import read_attendance
 from .frontpage import MeetingFacts, read_front_page
@@ -117,12 +118,20 @@ def parse_minutes(cleaned: CleanText, source: str, fallbacks: Fallbacks) -> Meet
     return meeting
 
 
+def _body_of_its_own(committee: str) -> str:
+    """KL's regional councils ("KKR Hovedstaden") and the regions are bodies of their own:
+    the council is the "municipality". A municipality's committee in KL's layout
+    ("Økonomiudvalget") names none; the config's [sources.municipality] may."""
+    if committee.upper().startswith("KKR "):
+        return committee
+    return lookup(committee)
+
+
 def _kkr(cleaned: CleanText, source: str, fallbacks: Fallbacks) -> Meeting:
     meeting = parse_lines(
         cleaned.lines, cleaned.header.committee, cleaned.header.meeting_date, source
     )
-    # KL's regional councils are bodies of their own: the council is the "municipality".
-    meeting.municipality = fallbacks.municipality or meeting.committee
+    meeting.municipality = fallbacks.municipality or _body_of_its_own(meeting.committee)
     meeting.source_format = "kkr"
     # KKR lists its members before the first item, on pages of their own.
     first_page = min((i.source_page or (i.pages[0] if i.pages else 0) for i in meeting.items),

@@ -5,7 +5,8 @@ engine.IndexStore; the Whoosh engine's layout on disk is whoosh_engine/store.py)
 A reindex, under the store's lock:
 
 1. scans the source files and fingerprints them against the manifest of the generation
-   in use (path -> sha256, item ids, failure): unchanged files are not read again;
+   in use (path -> sha256, the size and mtime of the files an export reads besides
+   itself, item ids, failure): unchanged files are not read again;
 2. extracts the new, changed and previously failed ones, each in a worker process
    with a time and a memory limit (workers.py; `_extract` is the call);
 3. decides which file each item is indexed from (duplicates: a PDF before its text
@@ -190,6 +191,21 @@ def _fingerprint(path: Path, known: dict | None) -> dict:
     return {"sha256": sha, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
 
 
+def _member_stats(members: list[Path]) -> dict[str, list[int]]:
+    """Size and mtime of each file a source reads besides itself (an export's
+    attachments, listed by its reader's `members`): part of the source's fingerprint,
+    so one that changed, appeared or vanished has the source read again. Stat only,
+    like _fingerprint's shortcut: an unchanged tree costs no reading."""
+    stats = {}
+    for member in members:
+        try:
+            st = member.stat()
+        except OSError:
+            continue  # gone since it was listed: vanished
+        stats[str(member)] = [st.st_size, st.st_mtime_ns]
+    return stats
+
+
 def _utf8(path: Path) -> bool:
     try:
         str(path).encode("utf-8")
@@ -217,6 +233,7 @@ class _FileState:
     fresh: dict[str, tuple[AgendaItem, str]] | None = None
     municipality: str = ""  # what the config names for it (sources.municipality)
     attachment_of: str = ""  # the minutes whose item it is an attachment of (not minutes)
+    members: dict[str, list[int]] = field(default_factory=dict)  # _member_stats
 
     def manifest_entry(self, owned: list[str]) -> dict:
         entry = {} if not self.municipality else {"municipality": self.municipality}
@@ -232,6 +249,8 @@ class _FileState:
             entry["quarantined"] = True
         if self.attachment_of:
             entry["attachment_of"] = self.attachment_of
+        if self.members:
+            entry["members"] = self.members
         return entry
 
 
@@ -345,7 +364,8 @@ class ReindexRun:
         """Fingerprint every source file; return those to extract."""
         report, to_extract = self.report, []
         problems: dict[Path, str] = {}  # symbolic links not followed (walk.py)
-        for path in sorted({*find_source_files(sources, problems), *problems}):
+        members: dict[Path, list[Path]] = {}  # the files each export reads (its attachments)
+        for path in sorted({*find_source_files(sources, problems, members=members), *problems}):
             known = self.old_files.get(str(path))
             fp = {"sha256": None, "size": None, "mtime_ns": None}
             if path in problems:  # never opened: it may lead anywhere
@@ -364,13 +384,16 @@ class ReindexRun:
                     fp = {"sha256": (known or {}).get("sha256"), "size": None, "mtime_ns": None}
                     self.failures[path] = f"cannot read the file: {exc.strerror or exc}"
             state = self.states[path] = _FileState(
-                path, **fp, municipality=municipality_for(path, self.municipalities)
-            )
+                path, **fp, municipality=municipality_for(path, self.municipalities),
+                members=_member_stats(members.get(path, [])),
+            )  # fmt: skip
             if known is None:
                 report.added.append(path)
-            elif known["sha256"] != state.sha256 or known.get("municipality", "") != (
-                state.municipality
-            ):  # a changed file, or the config now names another municipality for it
+            elif (
+                known["sha256"] != state.sha256
+                or known.get("members", {}) != state.members
+                or known.get("municipality", "") != state.municipality
+            ):  # a changed file or attachment, or the config names another municipality
                 report.changed.append(path)
             elif known.get("quarantined") and not self.full and path not in self.failures:
                 # A worker was stopped on this very file: not again until it changes.
@@ -389,13 +412,15 @@ class ReindexRun:
             else:
                 to_extract.append(path)
         report.removed = [Path(p) for p in self.old_files if Path(p) not in self.states]
-        return to_extract + self.owners_of_changed_attachments(to_extract)
+        return to_extract + self.owners_of_changed_attachments(to_extract, report.removed)
 
-    def owners_of_changed_attachments(self, to_extract: list[Path]) -> list[Path]:
-        """The unchanged minutes whose attachment (a file beside them) changed: read
-        again, so that their item has the attachment's new text."""
+    def owners_of_changed_attachments(
+        self, to_extract: list[Path], removed: list[Path]
+    ) -> list[Path]:
+        """The unchanged minutes whose attachment (a file beside them) changed or was
+        removed: read again, so that their item has the attachment's new text or none."""
         owners = []
-        for path in to_extract:
+        for path in [*to_extract, *removed]:
             owner = Path(self.old_files.get(str(path), {}).get("attachment_of") or ".")
             if owner in self.states and owner not in to_extract and owner not in owners:
                 if self.states[owner].error is None:
@@ -668,7 +693,8 @@ def index_stats(root: Path | str | IndexStore, sources: Iterable[Path] | None = 
 def changes_since_build(files: dict[str, dict], sources: Iterable[Path]) -> dict:
     """Source files added, changed or removed since the manifest `files` was written."""
     sources = [Path(p) for p in sources]
-    found = find_source_files([p for p in sources if p.exists()])
+    members: dict[Path, list[Path]] = {}
+    found = find_source_files([p for p in sources if p.exists()], members=members)
     added, changed = [], []
     for path in found:
         known = files.get(str(path))
@@ -676,7 +702,9 @@ def changes_since_build(files: dict[str, dict], sources: Iterable[Path]) -> dict
             added.append(str(path))
             continue
         try:
-            if _fingerprint(path, known)["sha256"] != known.get("sha256"):
+            if _fingerprint(path, known)["sha256"] != known.get("sha256") or known.get(
+                "members", {}
+            ) != _member_stats(members.get(path, [])):
                 changed.append(str(path))
         except OSError:
             changed.append(str(path))

@@ -80,10 +80,13 @@ def reader_for(path: Path) -> Reader | None:
 
 
 def find_source_files(
-    paths: Iterable[Path], problems: dict[Path, str] | None = None
+    paths: Iterable[Path],
+    problems: dict[Path, str] | None = None,
+    members: dict[Path, list[Path]] | None = None,
 ) -> list[Path]:
     """Every source under the given folders (recursively) and files: candidate files
-    whose content a reader recognises, minus the files an export reads itself.
+    whose content a reader recognises, minus the files an export reads itself (given
+    `members`, each source's are put there: the reindex notices when one changes).
     Hidden files and folders are skipped; symbolic links leading out of their source
     folder or looping are not followed, and are added to `problems` (see walk.py)."""
     found: dict[Path, Reader] = {}
@@ -96,10 +99,12 @@ def find_source_files(
                     _consider(child, found)
         elif path.suffix.lower() in CANDIDATE_SUFFIXES:
             _consider(path, found)
-    claimed: set[Path] = set()
-    for path, reader in found.items():
-        claimed.update(Path(m) for m in reader.members(path))
-    return sorted(p for p in found if p not in claimed)
+    listed = {path: [Path(m) for m in reader.members(path)] for path, reader in found.items()}
+    claimed = {m for ms in listed.values() for m in ms}
+    sources = sorted(p for p in found if p not in claimed)
+    if members is not None:
+        members.update((p, listed[p]) for p in sources if listed[p])
+    return sources
 
 
 def _consider(path: Path, found: dict[Path, Reader]) -> None:

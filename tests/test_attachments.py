@@ -15,7 +15,7 @@ from reportlab.pdfgen import canvas
 
 from searchapp.config import Config
 from searchapp.engine import open_engine
-from searchapp.index import reindex
+from searchapp.index import index_stats, reindex
 from searchapp.query import BadRequest, SearchRequest
 from searchapp.web import create_app
 
@@ -206,6 +206,54 @@ def test_an_attachment_beside_minutes_is_linked_not_failed(tmp_path):
     engine = open_engine(tmp_path / "index", [folder])
     assert search(engine, q="cykeltrafikken")["total"] == 1
     assert search(engine, q="knallerttrafikken")["total"] == 0
+    # The attachment is removed: its minutes are read again, without it.
+    (folder / "testrup-byraad-2025-09-24-bilag-trafiktaelling.pdf").unlink()
+    fourth = reindex([folder], tmp_path / "index", workers=0)
+    assert Path(minutes) in fourth.unchanged and fourth.items_written
+    engine = open_engine(tmp_path / "index", [folder])
+    assert search(engine, q="cykeltrafikken")["total"] == 0
+
+
+def _reindex_counting(sources: list[Path], root: Path):
+    """(report, the files extracted) of a reindex."""
+    read = []
+    report = reindex(sources, root, workers=0, progress=lambda event: read.append(event.path)
+                     if event.stage == "extract" else None)  # fmt: skip
+    assert report.ok, report.failed
+    return report, read
+
+
+def test_an_export_is_read_again_when_only_its_attachment_changes(tmp_path):
+    """An export's attachments are part of its fingerprint: one that changes, appears
+    or vanishes while the export's own file is unchanged has the export read again."""
+    sources, root = tmp_path / "sources", tmp_path / "index"
+    xml = make_edoc_folder(sources / "edoc")
+    attachment = write_pages(sources / "edoc" / "200.PDF", [["Oversigt over skolevejene"]])
+    json_path = make_publishing_mirror(tmp_path / "mirror", with_attachment=False)
+    folders = [sources, json_path.parent]
+    _reindex_counting(folders, root)
+
+    write_pages(attachment, [["Oversigt over vinterruterne", "Saltning af cykelstier"]])
+    mirrored = write_pages(json_path.parent.parent / "bilag"
+                           / "b0000001-0000-4000-8000-000000000001.pdf", [["Gadekær bevares"]])
+    since = index_stats(root, folders)["since_build"]
+    assert set(since["changed"]) == {str(xml), str(json_path)} and not since["added"]
+    report, read = _reindex_counting(folders, root)
+    assert set(report.changed) == set(read) == {xml, json_path}
+    engine = open_engine(root, folders)
+    assert search(engine, q="vinterruterne")["total"] == 1
+    assert search(engine, q="skolevejene", attachments="only")["total"] == 0
+    assert search(engine, q="gadekær", attachments="only")["total"] == 1
+
+    report, read = _reindex_counting(folders, root)  # nothing changed: nothing read
+    assert read == [] and not report.changed and not report.new_generation
+
+    mirrored.unlink()
+    report, read = _reindex_counting(folders, root)
+    assert report.changed == read == [json_path]
+    engine = open_engine(root, folders)
+    assert search(engine, q="gadekær", attachments="only")["total"] == 0
+    assert search(engine, q="vinterruterne")["total"] == 1
 
 
 def test_cli_search_says_where_and_takes_the_choice(edoc, tmp_path):

@@ -364,8 +364,8 @@ def test_file_vanishes_between_listing_and_reading(tmp_path, sources, monkeypatc
                          [("1.1", "Flyttes", "Godkendt.")])  # fmt: skip
     real = index_module.find_source_files
 
-    def listed_then_gone(paths, problems=None):
-        found = real(paths, problems)
+    def listed_then_gone(paths, *args, **kwargs):
+        found = real(paths, *args, **kwargs)
         doomed.unlink()
         return found
 

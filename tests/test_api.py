@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import zipfile
 
 import pytest
@@ -453,7 +454,7 @@ def test_openapi_describes_every_endpoint(client):
         "/api/search", "/api/search.csv", "/api/items/{id}", "/files/{path}",
         "/api/openapi.json", "/api/meetings/{id}", "/api/people/{id}", "/feed",
         "/api/alerts", "/api/alerts/confirm/{token}", "/api/alerts/unsubscribe/{token}",
-        "/api/search.xlsx",
+        "/api/search.xlsx", "/api/stats",
     }  # fmt: skip
     params = {p["name"]: p for p in spec["paths"]["/api/search"]["get"]["parameters"]}
     assert set(params) == {"q", "municipality", "committee", "status", "year", "party",
@@ -492,3 +493,15 @@ def test_create_app_from_a_dict(tmp_path, index_root, sources_root):
 def test_create_app_reads_the_config_file(config_file, monkeypatch):
     monkeypatch.setenv("SEARCHAPP_CONFIG", str(config_file))
     assert create_app().test_client().get("/api/search?q=budget").get_json()["total"] == 2
+
+
+def test_stats_counts_this_process_searches_and_fallbacks(client):
+    """The fallback counts a server keeps are readable from outside it: /api/stats."""
+    before = client.get("/api/stats").get_json()
+    assert before["pid"] == os.getpid() and before["generation"].startswith("gen-")
+    client.get("/api/search?q=budget")
+    client.get("/api/search?q=NOT+AND+budget")  # NOT with nothing to exclude: plain words
+    after = client.get("/api/stats").get_json()
+    assert after["searches"] == before["searches"] + 2
+    assert after["fallbacks"]["syntax"] == before["fallbacks"]["syntax"] + 1
+    assert client.get("/api/").get_json()["stats"] == "/api/stats"

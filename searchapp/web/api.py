@@ -104,6 +104,15 @@ def item(item_id: str):
     return jsonify(engine.item_view(found))
 
 
+@bp.get("/api/stats")
+def stats():
+    """This server process's own counts (each worker of `serve` keeps its own, hence the
+    pid): searches, and those that fell back to plain words, which are also logged with
+    the query and the reason; and what its engine keeps decoded in memory."""
+    engine = get_engine()
+    return jsonify({"generation": engine.generation, "pid": os.getpid(), **engine.stats()})
+
+
 @bp.get("/api/openapi.json")
 def openapi():
     return jsonify(build_spec(server_url=request.script_root or "/"))
@@ -120,6 +129,7 @@ def index():
             "item": "/api/items/{id}",
             "meeting": "/api/meetings/{id}",
             "person": "/api/people/{id}",
+            "stats": "/api/stats",
             "openapi": "/api/openapi.json",
         }
     )

@@ -855,6 +855,36 @@ def build_spec(server_url: str = "/") -> dict:
                 }
             },
             **_alert_paths(bad),
+            "/api/stats": {
+                "get": {
+                    "operationId": "stats",
+                    "summary": "What this server process's searches did",
+                    "description": "Each worker process of the server counts its own "
+                    "searches: the answer is the one that served the request (pid). A "
+                    "fallback is a search whose syntax or typed date could not be used, "
+                    "searched as its plain words instead (each is logged with the query).",
+                    "responses": {
+                        "200": {
+                            "description": "The worker's counts.",
+                            "content": {"application/json": {"schema": {
+                                "type": "object",
+                                "required": ["generation", "pid", "searches", "fallbacks"],
+                                "properties": {
+                                    "generation": {"type": "string"},
+                                    "pid": {"type": "integer"},
+                                    "searches": {"type": "integer", "minimum": 0},
+                                    "fallbacks": {
+                                        "type": "object",
+                                        "additionalProperties": {"type": "integer"},
+                                    },
+                                    "posting_cache": {"type": "object"},
+                                },
+                            }}},
+                        },
+                        "503": unavailable,
+                    },
+                }
+            },
             "/api/openapi.json": {
                 "get": {
                     "operationId": "openapi",

@@ -124,10 +124,7 @@ def _ingest_one(
     `attachments`: read the items' attachments too."""
     with ocr.using(ocr_settings, on_page=more_time) as stats:
         try:
-            options = {"municipality": municipality} if municipality else {}
-            if not attachments:
-                options["attachments"] = False
-            items = ingest_file(path, **options)
+            items = ingest_file(path, municipality=municipality, attachments=attachments)
         except IngestError as exc:
             return None, exc.reason, stats.as_dict()
         except MemoryError:

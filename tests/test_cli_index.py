@@ -124,7 +124,7 @@ def test_reindex_exit_2_on_config_errors(project, config, message):
 
 
 def test_reindex_ctrl_c(project, monkeypatch):
-    def interrupted(path):
+    def interrupted(path, **options):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(index_module, "ingest_file", interrupted)

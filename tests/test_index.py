@@ -67,7 +67,7 @@ def write_source(path: Path, items: list[AgendaItem]) -> Path:
     return path
 
 
-def fake_ingest(path: Path) -> list[AgendaItem]:
+def fake_ingest(path: Path, **options) -> list[AgendaItem]:  # options: ingest_file's, unused
     content = Path(path).read_text()
     if content.startswith("BROKEN"):
         raise IngestError(path, content.removeprefix("BROKEN").strip() or "broken file")
@@ -79,7 +79,7 @@ def ingest_calls(monkeypatch):
     """Swap in the fake ingest, run it in-process, and record which files it read."""
     calls: list[str] = []
 
-    def counting(path):
+    def counting(path, **options):
         calls.append(Path(path).name)
         return fake_ingest(path)
 
@@ -356,7 +356,7 @@ def test_full_rebuild_keeps_the_items_of_a_file_that_fails(tmp_path, corpus, ing
 
 
 def test_parser_crash_is_one_files_failure(tmp_path, corpus, ingest_calls, monkeypatch):
-    def crashing(path):
+    def crashing(path, **options):
         if "old" in str(path):
             raise ValueError("unexpected layout")
         return fake_ingest(path)
@@ -379,7 +379,7 @@ def test_interrupted_reindex_leaves_the_old_index_serving(
 
     seen = []
 
-    def interrupted(path):
+    def interrupted(path, **options):
         if seen:
             raise KeyboardInterrupt
         seen.append(path)

@@ -96,6 +96,9 @@ class ReindexReport:
     new_generation: bool = False  # False: nothing changed, CURRENT left as it was
     full: bool = False
     notes: list[str] = field(default_factory=list)
+    # Files that are not minutes but an attachment of minutes beside them (file, minutes):
+    # the progress line of such a file may have said it failed as minutes.
+    attachments_beside: list[tuple[Path, Path]] = field(default_factory=list)
     # Scanned pages: read by OCR now, taken from the OCR cache, left unread (OCR off or
     # not installed: `ocr_problem` says why and what to install).
     ocr_pages: int = 0
@@ -438,6 +441,7 @@ class ReindexRun:
                 continue
             del self.failures[path]
             state.error, state.attachment_of = None, str(owner)
+            self.report.attachments_beside.append((path, owner))
             if state.fresh is None and not state.ids:
                 state.fresh = {}
 

@@ -188,6 +188,13 @@ def test_an_attachment_beside_minutes_is_linked_not_failed(tmp_path):
     assert set(failed) == {"testrup-byraad-2025-09-24-bilag-beskadiget.pdf", "noget-andet.pdf"}
     assert "an attachment of testrup-byraad-2025-09-24-referat.pdf" in failed[
         "testrup-byraad-2025-09-24-bilag-beskadiget.pdf"]  # fmt: skip
+    # Its progress line said it failed as minutes; the summary says what it is.
+    attachment = folder / "testrup-byraad-2025-09-24-bilag-trafiktaelling.pdf"
+    assert report.attachments_beside == [(attachment, Path(minutes))]
+    from searchapp.cli.index import format_report
+
+    assert (f"  {attachment}: an attachment of testrup-byraad-2025-09-24-referat.pdf"
+            in format_report(report).splitlines())  # fmt: skip
     engine = open_engine(tmp_path / "index", [folder])
     hit = search(engine, q="knallerttrafikken")["results"][0]
     assert hit["found_in"]["title"] == "Trafiktælling på Hovedgaden 2025"

@@ -145,6 +145,11 @@ def format_report(report: ReindexReport) -> str:
             "in the index):"
         )
         lines += [f"  {_show(path)}: {printable(reason)}" for path, reason in report.failed]
+    if report.attachments_beside:
+        lines.append("Attachments beside minutes (indexed with an item of the minutes, not "
+                     "as minutes):")  # fmt: skip
+        lines += [f"  {_show(path)}: an attachment of {printable(Path(owner).name)}"
+                  for path, owner in sorted(report.attachments_beside)]  # fmt: skip
     if report.duplicates:
         lines.append("Duplicates (indexed once):")
         for d in report.duplicates:

@@ -22,7 +22,7 @@ import zipfile
 from collections import Counter
 from pathlib import Path
 
-from .extract import ExtractError, extract
+from .extract import ExtractError, extract_document
 from .models import AgendaItem, AttachmentRef, Meeting, slugify
 
 __all__ = ["MAX_TEXT_CHARS", "link_beside", "page_texts", "read_texts"]
@@ -37,28 +37,15 @@ _SPACE = re.compile(r"[ \t\u00a0]+")
 
 def page_texts(path: Path) -> list[str]:
     """The text of each page of a PDF (or text extraction), first page first; a page
-    without text is "". Raises extract.ExtractError."""
+    without text is "" (blank pages at the end count too). Raises extract.ExtractError."""
+    extraction = extract_document(Path(path))
     pages: dict[int, list[str]] = {}
-    for line in extract(Path(path)):
+    for line in extraction.lines:
         pages.setdefault(line.page, []).append(_SPACE.sub(" ", line.text).strip())
     if not pages:
         return []
-    count = max(max(pages), _pdf_pages(Path(path)))  # blank pages at the end count too
+    count = max(max(pages), extraction.pages)
     return ["\n".join(t for t in pages.get(n, ()) if t) for n in range(1, count + 1)]
-
-
-def _pdf_pages(path: Path) -> int:
-    """The pages of a PDF, text or not (0 for another file, or one pdfminer cannot
-    count: extract has read it, so that is not news)."""
-    if path.suffix.lower() != ".pdf":
-        return 0
-    from pdfminer.pdfpage import PDFPage
-
-    try:
-        with open(path, "rb") as f:
-            return sum(1 for _ in PDFPage.get_pages(f))
-    except Exception:  # noqa: BLE001 - the count is a nicety; the text is what matters
-        return 0
 
 
 def _capped(texts: list[str], limit: int = MAX_TEXT_CHARS) -> list[str]:

@@ -44,13 +44,29 @@ class Line:
         return self.size > 0
 
 
+@dataclass
+class Extraction:
+    """A file's lines and how many pages it has, blank ones too: the last pages of an
+    attachment may hold no text, and are still its pages."""
+
+    lines: list[Line]
+    pages: int
+
+
 def extract(path: Path) -> list[Line]:
+    return extract_document(path).lines
+
+
+def extract_document(path: Path) -> Extraction:
+    """`extract`, with the page count (a PDF's pages as pdfminer read them; a text
+    extraction's, as its lines number them)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        return extract_pdf(path)
+        return _extract_pdf(path)
     if suffix == ".txt":
-        return extract_text(path)
+        lines = extract_text(path)
+        return Extraction(lines, max((line.page for line in lines), default=0))
     raise ExtractError(path, f"unsupported file type '{suffix}' (only .pdf and .txt)")
 
 
@@ -69,6 +85,10 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def extract_pdf(path: Path) -> list[Line]:
+    return _extract_pdf(path).lines
+
+
+def _extract_pdf(path: Path) -> Extraction:
     # Imported here: pdfminer is slow to import and text-only runs don't need it.
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams, LTChar, LTTextContainer, LTTextLine
@@ -155,7 +175,7 @@ def extract_pdf(path: Path) -> list[Line]:
                 f"on its {len(scanned)} scanned page(s)",
             )
         raise ExtractError(path, f"no text in {pages_seen} page(s), and no scanned pages")
-    return lines
+    return Extraction(lines, pages_seen)
 
 
 # A page is a scan when a picture covers most of it and its text layer holds no more than

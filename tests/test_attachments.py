@@ -283,3 +283,25 @@ def test_cli_search_says_where_and_takes_the_choice(edoc, tmp_path):
     assert excluded.exit_code == 0 and excluded.output.startswith("0 results")
     wrong = runner.invoke(cli, ["search", "x", "--attachments", "maybe", "--config", str(config)])
     assert wrong.exit_code == 2
+
+
+def test_an_attachment_pdf_is_read_once_with_its_blank_last_pages(tmp_path, monkeypatch):
+    """The page count comes with the extraction: pdfminer goes through the file once,
+    and the blank pages at its end are still its pages."""
+    from pdfminer.pdfpage import PDFPage
+
+    from searchapp.attachments import page_texts
+    from searchapp.extract import extract_document
+
+    pdf = write_pages(tmp_path / "bilag.pdf", [["Trafiktælling på Hovedgaden"], [], []])
+    assert extract_document(pdf).pages == 3
+    walks = []
+    real = PDFPage.get_pages.__func__
+
+    def counting(cls, *args, **kwargs):
+        walks.append(1)
+        return real(cls, *args, **kwargs)
+
+    monkeypatch.setattr(PDFPage, "get_pages", classmethod(counting))
+    assert page_texts(pdf) == ["Trafiktælling på Hovedgaden", "", ""]
+    assert len(walks) == 1

@@ -172,7 +172,9 @@ class Progress:
 
     stage: "wait" (for the lock), "plan" (files scanned: `total` to extract),
     "extract" (one file done: `done` of `total`, `file_items` from it, `items` so far,
-    `error` if it failed, `ocr_pages` of it read by OCR or from the OCR cache),
+    `error` if it failed, `ocr_pages` of it read by OCR or from the OCR cache, `message`
+    what a file that is not minutes is instead; the line of a file that failed as minutes
+    beside other PDFs comes once those have been read: it may be their attachment),
     "ocr" (a worker starts OCR of a scanned page of `path`: `done` pages so far),
     "index" (`done` of `total` items written), "publish".
     """

@@ -18,6 +18,7 @@ A reindex, under the store's lock:
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import time
 from collections import Counter, defaultdict
@@ -310,10 +311,15 @@ class ReindexRun:
         # Source files an item read this run has as an attachment: {file: (the file
         # the item is from, why its text could not be read or "")}.
         self.attachments: dict[Path, tuple[Path, str]] = {}
+        # Progress lines of PDFs that failed as minutes beside other PDFs: they may be
+        # an attachment of those minutes, told once the minutes have been read.
+        self.held: dict[Path, Progress] = {}
+        self.pdf_folders: Counter[Path] = Counter()  # folder -> its PDF source files
 
     def run(self, sources: list[Path]) -> ReindexReport:
         report = self.report
         to_extract = self.scan(sources)
+        self.pdf_folders.update(p.parent for p in self.states if p.suffix.lower() == ".pdf")
         self.count["total"] = len(to_extract)
         unchanged = len(self.states) - len(to_extract)
         self.notify(Progress("plan", total=len(to_extract), message=(
@@ -322,6 +328,7 @@ class ReindexRun:
         self.extract(to_extract)
         claims, owner = self.resolve()
         self.settle_attachments()
+        self.tell_held()
         report.failed = sorted(self.failures.items())
         report.duplicates = _duplicates(claims, owner, self.repeats)
 
@@ -491,11 +498,31 @@ class ReindexRun:
             self.failures.pop(path, None)
             self.count["items"] += len(fresh)
         self.count["done"] += 1
-        self.notify(Progress(
+        event = Progress(
             "extract", done=self.count["done"], total=self.count["total"],
             items=self.count["items"], file_items=len(items or ()), path=path, error=reason,
             ocr_pages=ocr_pages,
-        ))  # fmt: skip
+        )  # fmt: skip
+        if reason and not state.quarantined and self.beside_other_pdfs(path):
+            self.held[path] = event  # not minutes; perhaps an attachment of those beside it
+        else:
+            self.notify(event)
+
+    def beside_other_pdfs(self, path: Path) -> bool:
+        return path.suffix.lower() == ".pdf" and self.pdf_folders[path.parent] > 1
+
+    def tell_held(self) -> None:
+        """The held progress lines, now that the minutes beside them have been read
+        (settle_attachments): failed, or an attachment of whose."""
+        for path, event in self.held.items():
+            if path in self.failures:
+                event = dataclasses.replace(event, error=self.failures[path])
+            else:
+                owner = Path(self.states[path].attachment_of).name
+                event = dataclasses.replace(event, error=None,
+                                            message=f"an attachment of {owner}")  # fmt: skip
+            self.notify(event)
+        self.held.clear()
 
     def note_attachments(self, path: Path, items: list[AgendaItem]) -> None:
         for item in items:

@@ -188,7 +188,7 @@ def test_an_attachment_beside_minutes_is_linked_not_failed(tmp_path):
     assert set(failed) == {"testrup-byraad-2025-09-24-bilag-beskadiget.pdf", "noget-andet.pdf"}
     assert "an attachment of testrup-byraad-2025-09-24-referat.pdf" in failed[
         "testrup-byraad-2025-09-24-bilag-beskadiget.pdf"]  # fmt: skip
-    # Its progress line said it failed as minutes; the summary says what it is.
+    # The summary says what it is.
     attachment = folder / "testrup-byraad-2025-09-24-bilag-trafiktaelling.pdf"
     assert report.attachments_beside == [(attachment, Path(minutes))]
     from searchapp.cli.index import format_report
@@ -305,3 +305,33 @@ def test_an_attachment_pdf_is_read_once_with_its_blank_last_pages(tmp_path, monk
     monkeypatch.setattr(PDFPage, "get_pages", classmethod(counting))
     assert page_texts(pdf) == ["Trafiktælling på Hovedgaden", "", ""]
     assert len(walks) == 1
+
+
+def test_reindex_progress_holds_the_verdict_on_a_file_beside_minutes(tmp_path, monkeypatch):
+    """The progress line of an attachment beside minutes says what it is, not that it
+    failed as minutes; a file that is neither still fails, and the exit code says so."""
+    from click.testing import CliRunner
+
+    from searchapp.cli import cli
+
+    folder = tmp_path / "minutes"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "testrup-byraad-2025-09-24-referat.pdf", folder)
+    attachment = write_pages(folder / "testrup-byraad-2025-09-24-bilag-trafiktaelling.pdf",
+                             [["Trafiktælling på Hovedgaden 2025"]])
+    config = tmp_path / "config.toml"
+    config.write_text(f'[sources]\npaths = ["{folder}"]\n[index]\npath = "{tmp_path / "index"}"\n',
+                      encoding="utf-8")  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("searchapp.index.DEFAULT_WORKERS", 0)  # read in this process
+    result = CliRunner().invoke(cli, ["reindex", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    line = next(ln for ln in result.output.splitlines() if ln.startswith("[") and
+                ln.split("] ", 1)[1].startswith(f"minutes/{attachment.name}:"))  # fmt: skip
+    assert "failed" not in line
+    assert line.endswith("an attachment of testrup-byraad-2025-09-24-referat.pdf")
+
+    (folder / "noget-andet.pdf").write_bytes(b"%PDF-1.4\n1 0 obj")
+    result = CliRunner().invoke(cli, ["reindex", "--config", str(config)])
+    assert result.exit_code == 1, result.output
+    assert "minutes/noget-andet.pdf: failed: " in result.output

@@ -93,11 +93,10 @@ class _Reporter:
             click.echo(event.message)
         elif event.stage == "extract":
             width = len(str(event.total))
-            outcome = (
-                f"failed: {printable(event.error)}"
-                if event.error
-                else _count(event.file_items, "item")
-            )
+            if event.error:
+                outcome = f"failed: {printable(event.error)}"
+            else:  # or what a file that is not minutes is (an attachment of minutes)
+                outcome = printable(event.message) or _count(event.file_items, "item")
             if event.ocr_pages:
                 outcome += f" ({_count(event.ocr_pages, 'page')} by OCR)"
             click.echo(f"[{event.done:>{width}}/{event.total}] {_show(event.path)}: {outcome}")

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from searchapp.models import AgendaItem, Section
 from searchapp.whoosh_engine.analysis import DanishAnalyzer, terms
-from searchapp.whoosh_engine.snippets import item_snippet, snippet
+from searchapp.whoosh_engine.snippets import _headed, item_snippet, snippet
 
 ANALYZER = DanishAnalyzer()
 TAG = re.compile(r"</?mark>")
@@ -177,3 +177,21 @@ def test_a_subheading_is_joined_to_its_paragraph_not_run_into_it():
     assert "Rammen for lokalplejehjem: Lov om lokalplejehjem trådte" in found
     marked = item_snippet(item(sections=sections), words_of("lokalplejehjem"), ANALYZER)
     assert "Rammen for <mark>lokalplejehjem</mark>: Lov om <mark>lokalplejehjem</mark>" in marked
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.sampled_from(["Rammen for lokalplejehjem", "Lov om lokalplejehjem trådte.",
+                                 "Budget", "Drift og anlæg i kommunerne.", "Se bilag 2",
+                                 "1. Første punkt.", "ældreloven", "Status for buslinjer"]),
+                min_size=1, max_size=12),
+       st.sampled_from(["lokalplejehjem", "budget", "buslinjer", "drift", "status"]))  # fmt: skip
+def test_the_words_are_found_alike_with_the_subheadings_joined_or_not(paragraphs, word):
+    """Snippets look for the words in a section's text as it is and join only the
+    sections shown to their subheadings: the same snippet as from texts joined first."""
+    text = "\n\n".join(paragraphs)
+    assume(_headed(_headed(text)) == _headed(text))  # joined twice, two subheadings in a row
+    raw = [Section("Sagsfremstilling", "presentation", text), *SECTIONS]
+    joined = [Section(s.name, s.kind, _headed(s.text)) for s in raw]
+    for words in (words_of(word), frozenset()):
+        assert (item_snippet(item(sections=raw), words, ANALYZER)
+                == item_snippet(item(sections=joined), words, ANALYZER))  # fmt: skip

@@ -296,17 +296,22 @@ def item_snippet(item: AgendaItem, words: frozenset[str], analyzer) -> str:
     the document's order, each passage once), never the title again. Without words, or
     when only the title holds them: the start of the decision, else of the first
     section."""
-    parts = [(_section_name(s.name, s.kind), s.kind, _headed(s.text))
+    # A subheading joined to its paragraph keeps the text's length and its words where
+    # they are: the words are found in the text as it is, and only the sections shown
+    # are given their subheadings (most of a one-hit search's snippet time was that).
+    parts = [[_section_name(s.name, s.kind), s.kind, s.text]
              for s in item.all_sections() if s.text.strip()]  # fmt: skip
     if not parts:
         return ""
     found = []
-    for i, (_, _, text) in enumerate(parts) if words else ():
-        marks = _marks(text, words, analyzer)
-        found += [(i, fragment) for fragment in _fragments(text, marks)] if marks else []
+    for i, part in enumerate(parts) if words else ():
+        marks = _marks(part[2], words, analyzer)
+        if marks:
+            part[2] = _headed(part[2])
+            found += [(i, fragment) for fragment in _fragments(part[2], marks)]
     if not found:
         name, _, text = next((p for p in parts if p[1] == "decision"), parts[0])
-        return _named(name, lead(text))
+        return _named(name, lead(_headed(text)))
     best = sorted(found, key=lambda f: (-len(f[1][2]), f[0], f[1][0]))[:SNIPPET_FRAGMENTS]
     pieces, seen = [], set()
     for i in sorted({i for i, _ in best}):

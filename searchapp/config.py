@@ -70,6 +70,9 @@ class SmtpSettings:
     password_env: str = "SEARCHAPP_SMTP_PASSWORD"  # the password is read from this variable
     sender: str = ""  # `from`: "Mødereferater <alerter@example.dk>"
     timeout: float = 30.0
+    # A CA certificate (PEM) trusted besides the system's: a mail server with a
+    # certificate from the municipality's own CA.
+    ca_file: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -180,6 +183,7 @@ _SCHEMA: dict[str, dict[str, tuple[type, object]]] = {
         "password_env": (str, SmtpSettings.password_env),
         "from": (str, ""),
         "timeout": (float, SmtpSettings.timeout),
+        "ca_file": (str, ""),
     },
 }
 
@@ -320,7 +324,7 @@ def config_from_dict(raw: dict, base: Path, file: Path | None = None) -> Config:
     )
     sites = _sites(raw.get("sites", []), fetch.folder, where)
     index_path = base / get("index", "path")
-    alerts, smtp = _alert_settings(get, index_path, public_url, where)
+    alerts, smtp = _alert_settings(get, index_path, public_url, where, base)
     ocr_cache = get("ocr", "cache").strip()
     ocr = OcrSettings(
         enabled=get("ocr", "enabled"),
@@ -383,8 +387,9 @@ def beside_index(config: Config, suffix: str) -> Path:
     return config.index_path.with_name(f"{config.index_path.name}-{suffix}")
 
 
-def _alert_settings(get, index_path: Path, public_url: str, where: str):
-    """[alerts] and [smtp]; the database and the secret file default to beside the index."""
+def _alert_settings(get, index_path: Path, public_url: str, where: str, base: Path):
+    """[alerts] and [smtp]; the database and the secret file default to beside the index,
+    the CA file is relative to the config file."""
     security = get("smtp", "security").strip().lower()
     if security not in ("starttls", "ssl", "none"):
         raise ConfigError(
@@ -411,7 +416,10 @@ def _alert_settings(get, index_path: Path, public_url: str, where: str):
         password_env=get("smtp", "password_env").strip(),
         sender=get("smtp", "from").strip(),
         timeout=float(get("smtp", "timeout")),
+        ca_file=base / ca_file if (ca_file := get("smtp", "ca_file").strip()) else None,
     )
+    if smtp.ca_file and not smtp.ca_file.is_file():
+        raise ConfigError(f"{where}'smtp.ca_file' is no file: {smtp.ca_file}")
     if smtp.host and not smtp.sender:
         raise ConfigError(f"{where}'smtp.from' must name the sender when 'smtp.host' is set")
     return alerts, smtp

@@ -5,12 +5,23 @@ connection, and the port of one that is not there."""
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 import time
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+
+def _authenticator(user: str, password: str):
+    def check(server, session, envelope, mechanism, data):
+        ok = isinstance(data, LoginPassword) and data.login.decode() == user \
+            and data.password.decode() == password  # fmt: skip
+        return AuthResult(success=ok)
+
+    return check
 
 
 def free_port() -> int:
@@ -43,10 +54,25 @@ class Inbox:
 
 
 class SmtpServer:
-    def __init__(self):
+    """aiosmtpd on 127.0.0.1. With `tls` ("starttls" or "ssl") and a certificate
+    (trustme's LeafCert) it speaks TLS as a mail server does: STARTTLS required before
+    anything else, or TLS from the first byte; with `login` (user, password) it takes
+    only that login, and only over TLS."""
+
+    def __init__(self, tls: str = "", cert=None, login: tuple[str, str] | None = None):
         self.inbox = Inbox()
         self.port = free_port()
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        options = {}
+        if tls:
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            cert.configure_cert(context)
+            options = {"tls_context": context, "require_starttls": True} if tls == "starttls" \
+                else {"ssl_context": context}  # fmt: skip
+        if login:
+            options |= {"auth_required": True, "authenticator": _authenticator(*login),
+                        # aiosmtpd sees no TLS it did not start itself (aio-libs/aiosmtpd#281)
+                        "auth_require_tls": tls != "ssl"}  # fmt: skip
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port, **options)
 
     def __enter__(self) -> SmtpServer:
         self.controller.start()

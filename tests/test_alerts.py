@@ -236,6 +236,73 @@ def test_no_mail_goes_out_in_clear_text_when_tls_is_configured(security, reason)
         assert smtp.inbox.messages == []
 
 
+@pytest.fixture(scope="module")
+def tls_ca():
+    """A CA of the test's own (trustme), its certificate written out as PEM, and a
+    certificate it signed for 127.0.0.1 and one for another name."""
+    trustme = pytest.importorskip("trustme")
+    ca = trustme.CA()
+    return ca, ca.issue_cert("127.0.0.1"), ca.issue_cert("smtp.example.dk")
+
+
+def _tls_settings(port: int, security: str, ca_file=None, **more):
+    from searchapp.config import SmtpSettings
+
+    return SmtpSettings(host="127.0.0.1", port=port, security=security, ca_file=ca_file,
+                        sender="a@moeder.example.dk", timeout=5, **more)  # fmt: skip
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # smtp_servers.py
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_mail_goes_out_over_tls_with_a_login_to_a_server_of_the_configured_ca(
+    tmp_path, monkeypatch, tls_ca, security
+):
+    """A real TLS mail server (STARTTLS required, or TLS from the first byte) whose
+    certificate the municipality's own CA signed, taking a login only over TLS."""
+    from searchapp.alerts.mail import Mailer, confirmation_mail
+
+    ca, cert, _ = tls_ca
+    ca_file = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(ca_file))
+    monkeypatch.setenv("SEARCHAPP_SMTP_PASSWORD", "hemmeligt")
+    mail = confirmation_mail("b@example.dk", "»x«", "https://c", "https://u", "https://s", 7)
+    with SmtpServer(security, cert, login=("alerter", "hemmeligt")) as smtp:
+        with Mailer(_tls_settings(smtp.port, security, ca_file, user="alerter")) as mailer:
+            mailer.send(mail)
+        [received] = smtp.inbox.wait_for(1)
+    assert received["To"] == "b@example.dk"
+    assert received["X-Envelope-To"] == "b@example.dk"
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_a_server_certificate_not_trusted_or_for_another_name_sends_nothing(
+    tmp_path, tls_ca, security
+):
+    from searchapp.alerts.mail import Mailer, MailError, confirmation_mail
+
+    ca, cert, other_name = tls_ca
+    ca_file = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(ca_file))
+    mail = confirmation_mail("b@example.dk", "»x«", "https://c", "https://u", "https://s", 7)
+    cases = [(cert, None, "not trusted .*name the CA's certificate in smtp.ca_file"),
+             (other_name, ca_file, "for another name .*mismatch.*smtp.host must be")]  # fmt: skip
+    for server_cert, trusted, reason in cases:
+        with SmtpServer(security, server_cert) as smtp:
+            with pytest.raises(MailError, match=reason), \
+                    Mailer(_tls_settings(smtp.port, security, trusted)) as mailer:  # fmt: skip
+                mailer.send(mail)
+            assert smtp.inbox.messages == []
+
+
+def test_a_ca_file_that_is_not_there_is_a_config_error(project):
+    (project / "config.toml").write_text('[sources]\npaths = ["minutes"]\n'
+                                         '[smtp]\nca_file = "ca/missing.pem"\n')  # fmt: skip
+    result = run("alerts", "list")
+    assert result.exit_code == 2
+    assert "'smtp.ca_file' is no file: " in result.output
+    assert "missing.pem" in result.output
+
+
 @pytest.mark.parametrize(("settings", "message"), [
     ('[smtp]\nhost = "smtp.example.dk"\n',
      "'smtp.from' must name the sender when 'smtp.host' is set"),

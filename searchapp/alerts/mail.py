@@ -132,12 +132,11 @@ class Mailer:
         port = s.port or {"ssl": 465, "none": 25}.get(s.security, 587)
         try:
             if s.security == "ssl":
-                smtp = smtplib.SMTP_SSL(s.host, port, timeout=s.timeout,
-                                        context=ssl.create_default_context())  # fmt: skip
+                smtp = smtplib.SMTP_SSL(s.host, port, timeout=s.timeout, context=_tls(s))
             else:
                 smtp = smtplib.SMTP(s.host, port, timeout=s.timeout)
                 if s.security == "starttls":
-                    smtp.starttls(context=ssl.create_default_context())
+                    smtp.starttls(context=_tls(s))
             if s.user:
                 smtp.login(s.user, os.environ.get(s.password_env, ""))
         except (OSError, smtplib.SMTPException) as exc:
@@ -169,6 +168,18 @@ class Mailer:
         self.close()
 
 
+def _tls(settings: SmtpSettings) -> ssl.SSLContext:
+    """The system's trusted certificates, and the configured CA's: the server's
+    certificate and name are always checked."""
+    context = ssl.create_default_context()
+    if settings.ca_file:
+        context.load_verify_locations(cafile=settings.ca_file)
+    return context
+
+
+_NAME_MISMATCH = (62, 64)  # OpenSSL's X509_V_ERR_HOSTNAME_MISMATCH, _IP_ADDRESS_MISMATCH
+
+
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return "recipient refused " + "; ".join(
@@ -178,4 +189,10 @@ def _reason(exc: BaseException) -> str:
         error = exc.smtp_error
         text = error.decode(errors="replace") if isinstance(error, bytes) else str(error)
         return f"{exc.smtp_code} {text}"
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        if exc.verify_code in _NAME_MISMATCH:
+            return (f"its certificate is for another name ({exc.verify_message}): smtp.host "
+                    "must be a name the certificate is for")  # fmt: skip
+        return (f"its certificate is not trusted ({exc.verify_message}); one from your own CA: "
+                "name the CA's certificate in smtp.ca_file")  # fmt: skip
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

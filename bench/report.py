@@ -148,9 +148,30 @@ def markdown(r: dict) -> str:
               "|---|---|---|---|"]  # fmt: skip
     for t in targets(r):
         lines.append(f"| {t['target']} | {t['measured']} | {t['ratio_text']} | {_ok(t['met'])} |")
-    lines += _kinds(r) + _latency(r) + _found(r) + _http(r) + _indexing(r) + _memory(r)
+    lines += _queueing(r) + _kinds(r) + _latency(r) + _found(r) + _http(r)
+    lines += _indexing(r) + _memory(r)
     lines += _reindex(r) + _cache(r) + _stages(r) + _profiles(r) + _per_query(r)
     return "\n".join(lines) + "\n"
+
+
+def _queueing(r: dict) -> list[str]:
+    """What the p95 goal at 16 clients asks of the machine: closed-loop clients wait,
+    on average, clients / req/s (Little's law), so no server can get 16 clients'
+    wait nearer one client's than 16 / cores."""
+    _, many = _levels(r)
+    c1, c16 = _level(many, 1), _level(many, 16)
+    cores = r.get("machine", {}).get("cpus")
+    if not (c1 and c16 and cores):
+        return []
+    x1, x16 = c1["req_per_s"], c16["req_per_s"]
+    floor = 16 / cores
+    return ["", f"The p95 goal at 16 clients and Little's law: the clients are closed-loop (each "
+            f"asks again when answered), so their mean wait is clients / req/s: 16 / {x16:.1f} "
+            f"= {16 / x16 * 1000:.0f} ms against 1 / {x1:.1f} = {1000 / x1:.1f} ms for one client, "
+            f"{x1 * 16 / x16:.1f}x. 16 clients get {x16 / x1:.2f}x one client's req/s here; with "
+            f"every one of the {cores} cores busy and nothing lost ({cores}x), they would still "
+            f"wait {floor:.0f}x as long as one client on average, above the goal's 4x whatever "
+            f"the server does."]  # fmt: skip
 
 
 def _kinds(r: dict) -> list[str]:

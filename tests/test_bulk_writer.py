@@ -13,6 +13,7 @@ items do (the writer cuts those out of the text: analysis.TermNumbering.document
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import index_contents
 from whoosh import index as whoosh_index
@@ -20,7 +21,7 @@ from whoosh.filedb.filestore import FileStorage
 
 from searchapp.ingest import ingest_file
 from searchapp.models import AgendaItem
-from searchapp.whoosh_engine.internals import BulkWriter
+from searchapp.whoosh_engine.internals import BulkWriter, _stable_argsort
 from searchapp.whoosh_engine.schema import build_schema, item_to_document
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -183,3 +184,10 @@ def test_what_the_bulk_writer_does_not_take(tmp_path, many):
             writer.add_document(**doc)
     finally:
         writer.cancel()
+
+
+@pytest.mark.parametrize("high", [1, 300, 1 << 16, (1 << 16) + 1, 1 << 20, (1 << 32) - 1])
+def test_the_stable_sort_of_term_ranks_is_numpys(high):
+    keys = np.random.default_rng(high).integers(0, high, 5000)
+    assert np.array_equal(_stable_argsort(keys), np.argsort(keys, kind="stable"))
+    assert len(_stable_argsort(keys[:0])) == 0

@@ -229,6 +229,16 @@ def _small_zlib(data: bytes, level: int) -> bytes:
     return c.compress(data) + c.flush()
 
 
+def _stable_argsort(keys: np.ndarray) -> np.ndarray:
+    """np.argsort(keys, kind="stable") for keys in 0 .. 2**32-1, 2-5x faster: numpy
+    sorts 16-bit keys by radix (linear) and wider ones by timsort, so the keys are
+    sorted as one or two 16-bit halves, the low half first."""
+    if not len(keys) or int(keys.max()) < 1 << 16:
+        return np.argsort(keys.astype(np.uint16), kind="stable")
+    order = np.argsort((keys & 0xFFFF).astype(np.uint16), kind="stable")
+    return order[np.argsort((keys[order] >> 16).astype(np.uint16), kind="stable")]
+
+
 class _FieldTokens:
     """One text field's tokens held in memory, as added: a document's (its number,
     its tokens' term numbers and positions), or a merged term's (the term number and
@@ -261,7 +271,7 @@ class _FieldTokens:
         docs = np.concatenate([d if isinstance(d, np.ndarray) else np.full(n, d, np.int32)
                                for d, n in zip(self.docs, sizes, strict=True)])  # fmt: skip
         positions = np.concatenate(self.positions)
-        order = np.argsort(rank[terms].astype(np.int32), kind="stable")
+        order = _stable_argsort(rank[terms])
         return terms[order], docs[order], positions[order]
 
 
@@ -386,7 +396,7 @@ class BulkPool:
             terms = np.concatenate([np.asarray(p[0]) for p in parts])
             docs = np.concatenate([np.asarray(p[1]) for p in parts])
             positions = np.concatenate([np.asarray(p[2]) for p in parts])
-            order = np.argsort(rank[terms], kind="stable")  # run order: documents ascend
+            order = _stable_argsort(rank[terms])  # run order: documents ascend
             yield terms[order], docs[order], positions[order]
 
     def cleanup(self) -> None:

@@ -48,8 +48,9 @@ from .store import (
 __all__ = ["WhooshStore", "publish", "write_generation"]
 
 # Tokens of the text fields held in memory (about 8 bytes each, 3,500 an item) before
-# the writer sorts them out to a run file on disk (internals.BulkWriter).
-HELD_TOKENS = 20_000_000
+# the writer sorts them out to a run file on disk (internals.BulkWriter); sorting takes
+# about 40 bytes a token more for a moment (20,000,000: a peak 350 MB higher).
+HELD_TOKENS = 5_000_000
 
 
 def _writer(ix) -> BulkWriter:

@@ -148,7 +148,20 @@ def test_tokens_written_out_to_runs_make_the_same_segment(tmp_path, many, monkey
     spilled = write(tmp_path / "spilled", [many], bulk=True, limit_tokens=3000)
     assert len(runs) > 10
     assert blocks(held) == blocks(spilled)
-    assert list((tmp_path / "spilled").glob("**/*.npy")) == []  # the runs are removed
+    assert list((tmp_path / "spilled").glob("**/*.run")) == []  # the runs are removed
+
+
+def test_runs_merged_a_few_terms_at_a_time_make_the_same_segment(tmp_path, many, monkeypatch):
+    """The runs are read back a range of terms at a time (CHUNK_TOKENS), beside the
+    tokens still held: the same blocks as all of them held, whatever the chunk."""
+    import searchapp.whoosh_engine.internals as internals
+
+    held = write(tmp_path / "held", [many], bulk=True)
+    for chunk in (50, 1000):
+        monkeypatch.setattr(internals, "CHUNK_TOKENS", chunk)
+        spilled = write(tmp_path / f"spilled-{chunk}", [many], bulk=True, limit_tokens=3000)
+        assert blocks(held) == blocks(spilled)
+        assert index_contents(held) == index_contents(spilled)
 
 
 def test_merging_segments_with_deleted_documents(tmp_path, many):

@@ -72,9 +72,12 @@ def targets(r: dict) -> list[dict]:
         cw = cpu.get(kind, {}).get("whoosh", {}).get("p95")
         cf = cpu.get(kind, {}).get("fts5", {}).get("p95")
         by_cpu = f"; CPU {_ms(cw)} vs {_ms(cf)} ms, {_x(cw, cf)}" if cw and cf else ""
+        # Met by the wall clock and, when measured, by CPU time too: one sample of the
+        # baseline slowed by the machine must not make a goal look met.
+        met = w / f <= KIND_TARGET and (not (cw and cf) or cw / cf <= KIND_TARGET)
         out.append({"target": f"p95 of {KIND_NAMES[kind]} within 3x of FTS5",
                     "measured": f"{_ms(w)} vs {_ms(f)} ms{by_cpu}", "ratio": w / f,
-                    "ratio_text": _x(w, f), "met": w / f <= KIND_TARGET})  # fmt: skip
+                    "ratio_text": _x(w, f), "met": met})  # fmt: skip
     lat = r.get("latency", {})
     if lat:
         w, f = lat["whoosh"]["full"]["p95"], lat["fts5"]["full"]["p95"]

@@ -234,20 +234,35 @@ _SUBHEADING = re.compile(
 )
 
 
+def _join_heading(m: re.Match) -> str:
+    start, indent, heading, gap = m.groups()
+    if len(heading.split()) > 8 or not heading[0].isupper():
+        return m.group(0)
+    return f"{start}{indent}{heading}:" + " " * (len(gap) - 1)
+
+
 def _headed(text: str) -> str:
     """The text with each subheading joined to its paragraph by a colon ("Ældretilsyn:
     Lov om ældretilsyn er ..."), so a snippet does not run the two together; of the
-    same length, so what is found in it is where it is in the text."""
+    same length, so what is found in it is where it is in the text.
+
+    What _SUBHEADING.sub(_join_heading, text) makes, tried only where a match can
+    start (the text's start and its line ends, found by str.find): the regex tried at
+    every character was a third of a long item's snippet."""
     if "\n" not in text:
         return text
-
-    def join(m: re.Match) -> str:
-        start, indent, heading, gap = m.groups()
-        if len(heading.split()) > 8 or not heading[0].isupper():
-            return m.group(0)
-        return f"{start}{indent}{heading}:" + " " * (len(gap) - 1)
-
-    return _SUBHEADING.sub(join, text)
+    out, at, i = [], 0, 0
+    match = _SUBHEADING.match
+    while i >= 0:
+        m = match(text, i)
+        if m is None:
+            i = text.find("\n", i + 1)
+            continue
+        out += (text[at : m.start()], _join_heading(m))
+        at = m.end()  # a match ends before a letter: the next may start at a line end
+        i = text.find("\n", at)
+    out.append(text[at:])
+    return "".join(out)
 
 
 def _passage(text: str, start: int, end: int, group: list[tuple[int, int]]) -> str:

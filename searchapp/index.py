@@ -18,12 +18,11 @@ A reindex, under the store's lock:
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import ocr
@@ -540,10 +539,10 @@ class ReindexRun:
         (settle_attachments): failed, or an attachment of whose."""
         for path, event in self.held.items():
             if path in self.failures:
-                event = dataclasses.replace(event, error=self.failures[path])
+                event = replace(event, error=self.failures[path])
             else:
                 owner = Path(self.states[path].attachment_of).name
-                event = dataclasses.replace(event, error=None,
+                event = replace(event, error=None,
                                             message=f"an attachment of {owner}")  # fmt: skip
             self.notify(event)
         self.held.clear()

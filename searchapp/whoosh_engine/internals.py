@@ -275,6 +275,13 @@ class _FieldTokens:
         return terms[order], docs[order], positions[order]
 
 
+def _term_starts(terms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Of tokens sorted by term: each term's number, in order, and where its tokens
+    start (with the end of the last appended)."""
+    starts = np.flatnonzero(np.concatenate(([True], terms[1:] != terms[:-1])))
+    return terms[starts], np.append(starts, len(terms))
+
+
 class _TokenRun:
     """One field's tokens written out sorted (a run), read back a term range at a time
     to merge: where each of its terms starts is kept in memory (a few bytes a term),
@@ -287,9 +294,7 @@ class _TokenRun:
         self.dtypes = [a.dtype for a in (terms, docs, positions)]
         for path, array_ in zip(self.paths, (terms, docs, positions), strict=True):
             array_.tofile(path)
-        starts = np.flatnonzero(np.concatenate(([True], terms[1:] != terms[:-1])))
-        self.term_numbers = terms[starts]  # each term's number, in the run's order
-        self.starts = np.append(starts, len(terms))
+        self.term_numbers, self.starts = _term_starts(terms)
 
     def read(self, start: int, end: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The tokens [start, end) of the run: (terms, docs, positions)."""
@@ -393,9 +398,8 @@ class BulkPool:
         # read a range of its tokens.
         sources = [(rank[r.term_numbers], r.starts, r.read) for r in runs]
         if held is not None:
-            terms = held[0]
-            starts = np.flatnonzero(np.concatenate(([True], terms[1:] != terms[:-1])))
-            sources.append((rank[terms[starts]], np.append(starts, len(terms)),
+            numbers, starts = _term_starts(held[0])
+            sources.append((rank[numbers], starts,
                             lambda s, e, held=held: tuple(a[s:e] for a in held)))  # fmt: skip
         if not sources:
             return

@@ -38,8 +38,9 @@ class FacetColumn:
                               count=len(self.values))  # fmt: skip
         return allowed[self.codes]
 
-    def counts(self, mask: np.ndarray) -> Counter:
-        found = np.bincount(self.codes[mask], minlength=len(self.values))
+    def counts(self, docs: np.ndarray) -> Counter:
+        """How many of the docnums `docs` (or of a mask's) have each value."""
+        found = np.bincount(self.codes[docs], minlength=len(self.values))
         return Counter({self.values[i]: int(found[i]) for i in np.flatnonzero(found)})
 
 
@@ -74,12 +75,16 @@ class StanceColumn:
                 out |= mask
         return out
 
-    def counts(self, mask: np.ndarray, positions) -> Counter:
-        """Per party: the documents of `mask` where it took one of `positions`."""
-        return Counter({
-            party: n for party in self.parties
-            if (n := int((mask & self.allowing({party}, positions)).sum()))
-        })  # fmt: skip
+    def counts(self, docs: np.ndarray, positions) -> Counter:
+        """Per party: how many of the docnums `docs` (or of a mask's) it took one of
+        `positions` in."""
+        found: dict[str, np.ndarray] = {}
+        for (party, position), mask in self.masks.items():
+            if position in positions:
+                took = mask[docs]
+                found[party] = took if party not in found else found[party] | took
+        return Counter({party: n for party, took in sorted(found.items())
+                        if (n := int(np.count_nonzero(took)))})  # fmt: skip
 
 
 @dataclass

@@ -90,7 +90,7 @@ class WhooshEngine:
                                              self.cache)  # fmt: skip
             with timer.stage("facets"):
                 kept, counts = select(hits.mask, request, columns, facets)
-                total = int(kept.sum())
+                total = int(np.count_nonzero(kept))
             with timer.stage("order"):
                 window = request.page * request.per_page
                 start = (request.page - 1) * request.per_page

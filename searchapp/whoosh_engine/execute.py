@@ -57,6 +57,9 @@ class DocStats:
         self.token = generation_token()  # what the posting cache knows this one by
         self.live = np.zeros(self.size, dtype=bool)
         self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        # The deleted docnums: taking them out of a result costs what they are, not
+        # a pass over every document (most generations have none).
+        self.dead = np.flatnonzero(~self.live)
         self._lengths: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
         self._df: dict[tuple[str, bytes], int] = {}
@@ -173,8 +176,12 @@ class QueryRun:
         return self._live(hits)
 
     def _live(self, hits: Hits) -> Hits:
-        hits.mask &= self.gen.live
-        hits.scores[~hits.mask] = 0.0
+        """`hits` without the deleted documents. Terms score only the documents they
+        mark, so the scores to clear are the deleted ones'."""
+        dead = self.gen.dead
+        if len(dead):
+            hits.mask[dead] = False
+            hits.scores[dead] = 0.0
         return hits
 
     def prefix_terms(self, q: wq.Prefix) -> list[bytes]:
@@ -328,11 +335,11 @@ class QueryRun:
         excluded = [s.query for s in subs if type(s) is wq.Not]
         wanted.sort(key=self._estimate)
         mask = within
-        scores = np.zeros(self.gen.size)
+        parts = []
         for s in wanted:
             part = self.run(s, mask)
             mask = part.mask if mask is None else mask & part.mask
-            scores += part.scores
+            parts.append(part.scores)
             if not mask.any():
                 break
         if mask is None:  # only exclusions: everything but them
@@ -342,10 +349,17 @@ class QueryRun:
                 break
             mask = mask & ~self.run(s, mask).mask
         mask = mask & self.gen.live  # a new array: `within` is the caller's
-        scores += len(excluded)
-        scores[~mask] = 0.0
+        # Summed only where all matched, in the parts' order (the same floats as
+        # summing whole arrays, without a pass over every document a part).
+        docs = np.flatnonzero(mask)
+        total = np.zeros(len(docs))
+        for part_scores in parts:
+            total += part_scores[docs]
+        total += len(excluded)
         if q.boost != 1.0:
-            scores *= q.boost
+            total *= q.boost
+        scores = np.zeros(self.gen.size)
+        scores[docs] = total
         return Hits(mask, scores)
 
     def run(self, q, within: np.ndarray | None = None) -> Hits:
@@ -390,5 +404,6 @@ class QueryRun:
 def run_query(searcher, q, stats: DocStats, budget=None, cache: PostingCache | None = None) -> Hits:
     """Every live document `q` matches, with Whoosh's score for it."""
     hits = QueryRun(searcher, stats, budget, cache).run(q)
-    hits.mask &= stats.live
+    if len(stats.dead):
+        hits.mask[stats.dead] = False
     return hits

@@ -209,7 +209,17 @@ def select(mask: np.ndarray, request: SearchRequest, columns: Columns, facets: b
     kept = passing()
     if not facets:
         return kept, None
-    return kept, {name: count(passing(but=name)) for name, (_, count) in filters.items()}
+    # Each facet counts the docnums passing the other filters: the same ones for every
+    # facet whose own filter is not set, found once (a facet is counted over its
+    # matches, not over every document).
+    docs_of = {None: np.flatnonzero(kept)}
+    counts = {}
+    for name, (ok, count) in filters.items():
+        but = name if ok is not None else None
+        if but not in docs_of:
+            docs_of[but] = np.flatnonzero(passing(but=but))
+        counts[name] = count(docs_of[but])
+    return kept, counts
 
 
 def top(docs: np.ndarray, scores: np.ndarray, limit: int | None) -> np.ndarray:

@@ -258,16 +258,20 @@ class AgendaItem:
         from .parse import SECTION_LABELS  # KL's: "Baggrund", "Indstilling", ...
 
         body = _without_title(self.text, self.number, self.title)
-        found = [Section("", "other", "")]
-        for paragraph in re.split(r"\n\s*\n", body):
+        # (name, kind, paragraphs) a section; only a short paragraph can be a label
+        # (lowercasing every paragraph was most of the time of this, asked per hit).
+        longest = _longest_label()
+        pieces: list[tuple[str, str, list[str]]] = [("", "other", [])]
+        for paragraph in _PARAGRAPH_BREAK.split(body):
             name = paragraph.strip()
-            kind = SECTION_LABELS.get(name.rstrip(":").strip().lower())
+            key = name.rstrip(":").strip()  # lower() never shortens it
+            kind = SECTION_LABELS.get(key.lower()) if len(key) <= longest else None
             if kind:
-                found.append(Section(name.rstrip(":"), kind, ""))
+                pieces.append((name.rstrip(":"), kind, []))
             elif name:
-                last = found[-1]
-                last.text = f"{last.text}\n\n{name}" if last.text else name
-        found = [s for s in found if s.text or s.name]
+                pieces[-1][2].append(name)
+        found = [Section(name, kind, "\n\n".join(paragraphs))
+                 for name, kind, paragraphs in pieces if paragraphs or name]  # fmt: skip
         if any(s.name for s in found):
             return found
         fields = (("background", self.background), ("recommendation", self.recommendation),
@@ -316,6 +320,16 @@ class Meeting:
     @property
     def id(self) -> str:
         return meeting_id(self.municipality, self.committee, self.meeting_date)
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+@cache
+def _longest_label() -> int:
+    from .parse import SECTION_LABELS
+
+    return max(map(len, SECTION_LABELS))
 
 
 def _without_title(text: str, number: str, title: str) -> str:

@@ -212,3 +212,45 @@ def test_subheadings_are_joined_as_the_pattern_says(paragraphs, gaps):
     text = "".join(p + g for p, g in zip(paragraphs, gaps, strict=False))
     assert _headed(text) == _SUBHEADING.sub(_join_heading, text)
     assert len(_headed(text)) == len(text)
+
+
+def _sections_by_every_paragraph(it: AgendaItem) -> list[tuple[str, str, str]]:
+    """AgendaItem.all_sections for an item without sections, as it was written first:
+    every paragraph lowercased and looked up (the reference for the faster one)."""
+    from searchapp.models import _without_title
+    from searchapp.parse import SECTION_LABELS
+
+    found = [Section("", "other", "")]
+    for paragraph in re.split(r"\n\s*\n", _without_title(it.text, it.number, it.title)):
+        name = paragraph.strip()
+        kind = SECTION_LABELS.get(name.rstrip(":").strip().lower())
+        if kind:
+            found.append(Section(name.rstrip(":"), kind, ""))
+        elif name:
+            last = found[-1]
+            last.text = f"{last.text}\n\n{name}" if last.text else name
+    return [(s.name, s.kind, s.text) for s in found if s.text or s.name]
+
+
+_PARAGRAPHS = st.lists(
+    st.one_of(
+        st.sampled_from(["Baggrund", "BESLUTNING:", "Indstilling ::", " Sagsfremstilling ",
+                         "Beslutning i udvalget", "Bilag", "İndstilling", "Baggrund\n:"]),
+        st.text(alphabet="abcæøå İ:\t\n.", max_size=60),
+    ),
+    max_size=12,
+)  # fmt: skip
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(_PARAGRAPHS, st.sampled_from(["\n\n", "\n \n", "\n\n\n", "\n\t\n  "]))
+def test_sections_of_an_item_without_them_as_by_every_paragraph(paragraphs, gap):
+    """Only a paragraph as short as a label is lowercased and looked up: the same
+    sections as looking up every one."""
+    it = item(text="4. Godkendelse af referat" + gap + gap.join(paragraphs))
+    named = [(s.name, s.kind, s.text) for s in it.all_sections()]
+    reference = _sections_by_every_paragraph(it)
+    if any(name for name, _, _ in reference):
+        assert named == reference
+    else:
+        assert named[: len(reference)] == reference

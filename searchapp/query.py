@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from . import querytree as qt
 from .casenumbers import DISTINCT_PATTERN, NUMBER_PATTERN, CaseNumber
@@ -463,7 +464,17 @@ def parse_query(
 ) -> ParsedQuery:
     """The query tree of the text of the search box (see queryparser.py for the
     syntax). `committees` and `municipalities` are the index's, for udvalg: and
-    kommune:. Never raises: text the syntax cannot take is searched as its words."""
+    kommune:. Never raises: text the syntax cannot take is searched as its words.
+    The trees are immutable: the last PARSED_KEPT are kept (people page through and
+    refine the same searches; parsing was a tenth of a one-hit search)."""
+    return _parsed(text, tuple(committees), tuple(municipalities))
+
+
+PARSED_KEPT = 512
+
+
+@lru_cache(maxsize=PARSED_KEPT)
+def _parsed(text: str, committees: tuple[str, ...], municipalities: tuple[str, ...]) -> ParsedQuery:
     text = _CASE_IN_QUERY.sub(_as_case_prefix, text)
     short = tuple(short_prefixes(text))
     try:

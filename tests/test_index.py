@@ -30,7 +30,7 @@ from searchapp.index import (
 )
 from searchapp.ingest import IngestError
 from searchapp.models import AgendaItem
-from searchapp.whoosh_engine.schema import build_schema, item_to_document, number_sort_key
+from searchapp.whoosh_engine.schema import build_schema, item_of, item_to_document, number_sort_key
 from searchapp.whoosh_engine.store import (
     LOCK_FILE,
     POINTER,
@@ -172,7 +172,7 @@ def test_stored_fields_render_a_result_and_sort(tmp_path, corpus, ingest_calls):
         hits = s.search(Term("year", "2025"), sortedby=["meeting_date", "number_sort"])
         assert [h["number"] for h in hits] == ["3.1", "3.4", "3.10"]
         hit = hits[0]
-        assert AgendaItem.from_dict(hit["item_json"]) == items_a()[0]
+        assert item_of(hit.fields()) == items_a()[0]
         assert hit["meeting_date"].date().isoformat() == "2025-04-11"
         assert hit["status"] == "noted" and hit["case_number"] == "SAG-2025-01103"
         assert len(hit["source_hash"]) == 64

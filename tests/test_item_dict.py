@@ -36,3 +36,39 @@ def test_to_dict_makes_new_lists_and_reads_back():
     data["sections"][0]["text"] = ""
     assert original.pages == [3, 4] and original.sections[0].text == BACKGROUND
     assert AgendaItem.from_dict(original.to_dict()) == original
+
+
+# --- The item as the index stores it (schema.stored_item, read back by item_of) ---------
+
+
+def test_the_stored_item_keeps_its_text_once_and_reads_back_the_same():
+    from searchapp.whoosh_engine.schema import item_of, stored_item
+
+    original = item()
+    stored = stored_item(original)
+    # Both fields are 64 characters or more and in the text: kept as where they are.
+    assert stored["background"] == (original.text.index(BACKGROUND),
+                                    original.text.index(BACKGROUND) + len(BACKGROUND))
+    assert isinstance(stored["sections"][1]["text"], tuple)
+    assert item_of({"item_json": stored}) == original
+    assert original.background == BACKGROUND  # the item itself is left as it was
+
+
+def test_a_field_not_in_the_text_or_short_is_stored_as_it_is():
+    from searchapp.whoosh_engine.schema import item_of, stored_item
+
+    other = "En beslutning truffet senere, som ikke står i punktets tekst, men i et tillæg."
+    original = item()
+    original.decision = other
+    original.sections[1].text = other
+    original.summary = "Kort."
+    stored = stored_item(original)
+    assert stored["decision"] == other and stored["sections"][1]["text"] == other
+    assert stored["summary"] == "Kort."
+    assert item_of({"item_json": stored}) == original
+
+
+def test_an_item_stored_whole_by_an_older_searchapp_reads_back():
+    from searchapp.whoosh_engine.schema import item_of
+
+    assert item_of({"item_json": item().to_dict()}) == item()

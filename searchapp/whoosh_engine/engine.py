@@ -21,6 +21,7 @@ from .compile import to_whoosh
 from .execute import run_query
 from .limits import cap_prefixes
 from .postings import DEFAULT_BUDGET_MB, PostingCache
+from .schema import item_of
 from .search import Fallbacks, Timer, match, ordered, select
 from .snippets import TermMarker, best_page, highlight_terms, item_snippet, matched_terms, snippet
 from .store import IndexHandle, thread_searcher
@@ -30,11 +31,6 @@ __all__ = ["WhooshEngine"]
 
 MAX_ID_LENGTH = 500
 MAX_PEOPLE = 200  # people a meeting's record looks up the parties of
-
-
-def item_of(fields: dict) -> AgendaItem:
-    """The AgendaItem a document was made from (stored whole, as item_json)."""
-    return AgendaItem.from_dict(dict(fields["item_json"]))
 
 
 def _field(obj, name: str) -> str:

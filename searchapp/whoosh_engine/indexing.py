@@ -26,7 +26,7 @@ from ..models import AgendaItem
 from . import schema
 from .attachment_texts import store_texts
 from .internals import BulkWriter
-from .schema import build_schema, item_to_document
+from .schema import build_schema, item_of, item_to_document
 from .store import (
     GEN_PREFIX,
     MANIFEST,
@@ -163,8 +163,6 @@ class WhooshStore:
 
     def stored_items(self, generation: str, ids: Iterable[str]) -> dict:
         """Items as `generation` stored them (item_json), for a rebuild to keep."""
-        from .engine import item_of
-
         ix = open_generation(self.root, generation)
         try:
             with ix.searcher() as searcher:

@@ -144,6 +144,55 @@ def section_texts(item: AgendaItem) -> dict[str, str]:
     }
 
 
+# --- The item as stored ------------------------------------------------------------------
+
+# Fields of an item (and the text of each section) that are mostly a piece of its text:
+# stored as where in the text they are, not again. A hit's item is read back on every
+# search, and its zlib and pickle costs go by its size (about half was these copies).
+_PIECES = ("summary", "background", "recommendation", "presentation", "decision")
+_MIN_PIECE = 64  # characters: a shorter field is stored as it is
+
+
+def _where(text: str, value):
+    """(start, end) of `value` in `text`, or the value itself."""
+    if isinstance(value, str) and len(value) >= _MIN_PIECE:
+        at = text.find(value)
+        if at >= 0:
+            return (at, at + len(value))
+    return value
+
+
+def _piece(text: str, value):
+    return text[value[0] : value[1]] if isinstance(value, tuple) else value
+
+
+def stored_item(item: AgendaItem) -> dict:
+    """The item as item_json keeps it (item_of reads it back): AgendaItem.to_dict, the
+    named fields and the sections' texts that are a piece of the item's text as a
+    (start, end) in it."""
+    data = item.to_dict()
+    text = data["text"]
+    for name in _PIECES:
+        data[name] = _where(text, data[name])
+    for section in data["sections"]:
+        section["text"] = _where(text, section["text"])
+    return data
+
+
+def item_of(fields: dict) -> AgendaItem:
+    """The AgendaItem a document was made from (stored_item; an item stored whole,
+    as before, reads back as it is)."""
+    data = dict(fields["item_json"])
+    text = data.get("text", "")
+    for name in _PIECES:
+        if isinstance(data.get(name), tuple):
+            data[name] = _piece(text, data[name])
+    if any(isinstance(s.get("text"), tuple) for s in data.get("sections", ())):
+        data["sections"] = [{**s, "text": _piece(text, s.get("text", ""))}
+                            for s in data["sections"]]  # fmt: skip
+    return AgendaItem.from_dict(data)
+
+
 def item_to_document(item: AgendaItem, source_hash: str) -> dict:
     """The Whoosh document for one agenda item. Empty ID values are left out: Whoosh
     would index "" as a term, which every item without a case number would share."""
@@ -174,7 +223,7 @@ def item_to_document(item: AgendaItem, source_hash: str) -> dict:
         "pages": list(item.pages),
         "urls": list(item.urls),
         "case_handler": item.case_handler,
-        "item_json": item.to_dict(),
+        "item_json": stored_item(item),
         "source_hash": source_hash,
     }
     try:

@@ -179,3 +179,37 @@ def test_a_documents_texts_cut_out_of_the_longest_have_the_same_words(whole, cut
     numbering.document(values)
     got = [[numbering.word_texts[n] for n in numbering.word_numbers(v)] for v in values]
     assert got == fresh_word_numbers(values)
+
+
+
+def chain_terms(chain, text, mode):
+    """The terms a chain indexes for `text` with stop words out, as the cache asks."""
+    return tuple(t.text for t in chain(text, positions=True, chars=True, keeporiginal=True,
+                                       mode=mode))  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(word, st.text(max_size=12)), st.sampled_from(["index", "query", ""]))
+def test_the_terms_of_a_word_worked_out_directly_are_the_chains(text, mode):
+    """CachedAnalyzer._word_terms (what indexing and term_positions look up for each
+    new word) applies the filters to strings, not tokens: the same terms, in order."""
+    for name, (_cached, chain) in PAIRS.items():
+        fresh = CachedAnalyzer(chain)
+        assert fresh._word_terms(text, mode) == chain_terms(chain, text, mode), (name, mode)
+        assert fresh.__dict__["_direct"] is not None, name  # not the chain after all
+
+
+@pytest.mark.parametrize("text", [*WORDS, "og", "i", "på", "paa", "2", "²", "x²", "٣"])
+@pytest.mark.parametrize("mode", ["index", "query", ""])
+def test_the_direct_terms_of_listed_words(text, mode):
+    for _cached, chain in PAIRS.values():
+        assert CachedAnalyzer(chain)._word_terms(text, mode) == chain_terms(chain, text, mode)
+
+
+def test_a_chain_of_other_filters_is_left_to_itself():
+    from whoosh.analysis import StopFilter
+
+    chain = exact_chain() | StopFilter(stoplist=["kommunerne"])
+    odd = CachedAnalyzer(chain)
+    assert odd._word_terms("Kommunerne", "index") == () == chain_terms(chain, "Kommunerne", "")
+    assert odd.__dict__["_direct"] is None

@@ -182,6 +182,43 @@ def test_a_documents_texts_cut_out_of_the_longest_have_the_same_words(whole, cut
 
 
 
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts, st.lists(st.tuples(st.integers(0, 400), st.integers(0, 120)), max_size=6),
+       texts)  # fmt: skip
+def test_texts_joined_by_blank_lines_and_texts_found_in_a_shorter_one(whole, cuts, other):
+    """All the sections of a kind, joined by blank lines, are cut out of the text piece
+    by piece; texts that are not in the longest (an attachment's pages longer than the
+    item's text) in the longest of the others: the same words, wherever they are cut."""
+    pieces = [whole[a : a + n] for a, n in cuts]
+    longer = "zz, " * (len(whole) // 4 + 1) + other
+    values = [*pieces, "\n\n".join(pieces), "\n\n\n".join(reversed(pieces)),
+              "\n\n".join([*pieces, other]), whole, longer, other]  # fmt: skip
+    numbering = TermNumbering()
+    numbering.document(values)
+    got = [[numbering.word_texts[n] for n in numbering.word_numbers(v)] for v in values]
+    assert got == fresh_word_numbers(values)
+
+
+def test_an_items_sections_are_all_cut_out_of_its_text():
+    """Greve's items: two sections of a kind (joined by a blank line), one of them of
+    two paragraphs, a short one whose words are also inside another word earlier, and
+    an attachments field longer than the text and not in it: every text's words come
+    from cutting, none is left to word_numbers to read again."""
+    history = ["Sagsprocedure\n\nByrådet 2024.", "10-01-2022 Udvalget\n\nIkke frigivet"]
+    decision = "Godkendt."
+    text = (f"Godkendelse af dagsorden\n\nBeslutning\n\nUgodkendt. {decision}\n\n"
+            f"Sagsprocedure\n\n{history[0]}\n\nSagens forløb\n\n{history[1]}")  # fmt: skip
+    attachments = "Bilag 1 Økonomisk oversigt " * 40
+    values = [text, "Godkendelse af dagsorden", decision, "\n\n".join(history), attachments,
+              "Bilag 1"]  # fmt: skip
+    numbering = TermNumbering()
+    numbering.document(values)
+    assert all(v in numbering._recent for v in values)
+    got = [[numbering.word_texts[n] for n in numbering.word_numbers(v)] for v in values]
+    assert got == fresh_word_numbers(values)
+
+
 def chain_terms(chain, text, mode):
     """The terms a chain indexes for `text` with stop words out, as the cache asks."""
     return tuple(t.text for t in chain(text, positions=True, chars=True, keeporiginal=True,

@@ -7,7 +7,8 @@ list says the same (its header and its docnums, weights and values) and every te
 statistics are the same. Also when the held tokens are written out to runs, when
 segments with deleted documents are merged, and for the real corpus minutes. A third
 of the generated items hold their title and sections in their text, as the readers'
-items do (the writer cuts those out of the text: analysis.TermNumbering.document).
+items do (the writer cuts those out of the text: analysis.TermNumbering.document),
+and items shaped as Greve's are (sections of a kind several times, attachments).
 """
 
 import random
@@ -20,7 +21,7 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
 from searchapp.ingest import ingest_file
-from searchapp.models import AgendaItem
+from searchapp.models import AgendaItem, AttachmentRef, Section
 from searchapp.whoosh_engine.internals import BulkWriter, _stable_argsort
 from searchapp.whoosh_engine.schema import build_schema, item_to_document
 
@@ -58,6 +59,44 @@ def generated_items(count: int, seed: int = 5) -> list[AgendaItem]:
             item.text = (f"{item.title}\n\nSagsfremstilling\n{item.presentation}\n"
                          f"{item.text}\n\nBeslutning\n\n{item.decision}")  # fmt: skip
         items.append(item)
+    return items
+
+
+def greve_like_items(count: int, seed: int = 7) -> list[AgendaItem]:
+    """Items as the publishing-JSON reader makes Greve's: the text is the title and
+    each section under its name, sections of one kind two or three times (joined in
+    the kind's field by blank lines), a section of two paragraphs, one of no words,
+    attachment titles not in the text, and for some the attachments' pages, longer
+    than the text."""
+    rng = random.Random(seed)
+    weights = [1 / (i + 1) for i in range(len(WORDS))]
+
+    def text(n: int) -> str:
+        return " ".join(rng.choices(WORDS, weights, k=n))
+
+    kinds = ["summary", "decision", "history", "history", "other", "other", "other",
+             "presentation", "recommendation", "economy", "attachments", "background"]  # fmt: skip
+    items = []
+    for i in range(count):
+        sections = []
+        for kind in rng.sample(kinds, rng.randint(0, len(kinds))):
+            body = text(rng.choice([1, 4, 30]))
+            if rng.random() < 0.3:
+                body += "\n\n" + text(rng.randint(1, 20))  # a second paragraph
+            if rng.random() < 0.05:
+                body = "–"
+            sections.append(Section(name=kind.title(), kind=kind, text=body))
+        title = text(rng.randint(1, 6))
+        body = "\n\n".join([title] + [f"{s.name}\n\n{s.text}" for s in sections])
+        refs = []
+        if i % 4 == 0:
+            refs = [AttachmentRef(title="Bilag", texts=[text(400), "", text(50)])]
+        items.append(AgendaItem(
+            id=f"greve-{i}", committee="Byrådet", meeting_date="2024-01-29",
+            number=str(i % 17), title=title, text=body, status="approved",
+            sections=sections, attachments=[text(3) for _ in range(rng.randint(0, 2))],
+            attachment_refs=refs,
+        ))  # fmt: skip
     return items
 
 
@@ -183,6 +222,19 @@ def test_the_corpus_minutes(tmp_path):
     whoosh = write(tmp_path / "whoosh", [items], bulk=False)
     bulk = write(tmp_path / "bulk", [items], bulk=True, protocol=2, whooshs_zlib=True)
     assert segment_files(whoosh) == segment_files(bulk)
+
+
+def test_items_shaped_as_greves(tmp_path):
+    """Several sections of a kind, attachment titles and pages: the writer takes their
+    words from the text where they are in it, and writes Whoosh's segment."""
+    items = greve_like_items(300)
+    assert any(len({s.kind for s in i.sections}) < len(i.sections) for i in items)
+    whoosh = write(tmp_path / "whoosh", [items], bulk=False)
+    bulk = write(tmp_path / "bulk", [items], bulk=True, protocol=2, whooshs_zlib=True)
+    assert segment_files(whoosh) == segment_files(bulk)
+    ours = write(tmp_path / "ours", [items], bulk=True)
+    assert blocks(whoosh) == blocks(ours)
+    assert index_contents(whoosh) == index_contents(ours)
 
 
 def test_what_the_bulk_writer_does_not_take(tmp_path, many):

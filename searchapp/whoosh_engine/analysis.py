@@ -665,38 +665,45 @@ class TermNumbering:
         """Word numbers for the texts of one document at once: a text found in the
         longest one (a section in the item's text, the title) at a word boundary on
         each side is cut out of it, so that its words are found once, not again in
-        the whole; the others are left to word_numbers."""
+        the whole. So is a text that is pieces of it joined by blank lines (all the
+        sections of a kind, AgendaItem.section_text). The texts found in none (an
+        attachment's title) are tried in the longest of them in turn (the item's text
+        when its attachments' pages are longer); the rest is left to word_numbers."""
         texts = sorted({v for v in values if v} - self._recent.keys(), key=len, reverse=True)
-        if len(texts) < 2:
-            return
-        whole = texts[0]
-        spans = []
-        for text in texts[1:]:
-            start = whole.find(text)
-            if start >= 0 and _word_edge(whole, start) and _word_edge(whole, start + len(text)):
-                spans.append((start, start + len(text), text))
-        spans.sort()
-        pieces: list[tuple[str, str | None]] = []  # (text, the value it is, if one)
-        end = 0
-        for start, stop, text in spans:
-            if start >= end:  # a text inside one already cut is left to word_numbers
-                pieces.append((whole[end:start], None))
-                pieces.append((text, text))
-                end = stop
-        if not pieces:
-            return
-        pieces.append((whole[end:], None))
+        while len(texts) > 1:
+            whole = texts[0]
+            spans: dict[str, list[tuple[int, int]]] = {}
+            rest = []
+            for text in texts[1:]:
+                found = _spans(whole, text)
+                if found is None:
+                    rest.append(text)
+                else:
+                    spans[text] = found
+            if spans:
+                self._cut(whole, spans)
+            texts = rest
+
+    def _cut(self, whole: str, spans: dict[str, list[tuple[int, int]]]) -> None:
+        """Number the words of `whole` cut at the edges of `spans` (each at a word's
+        edge, so no word runs across one), and keep each spanned text's numbers."""
+        points = sorted({p for found in spans.values() for span in found for p in span}
+                        | {0, len(whole)})  # fmt: skip
         found: list[int] = []
-        cut: list[tuple[str, int, int]] = []
-        for text, value in pieces:
-            first = len(found)
-            found.extend(self._numbered(WORD_PATTERN.findall(text)))
-            if value is not None:
-                cut.append((value, first, len(found)))
+        first: dict[int, int] = {}  # a point -> the number of the first word after it
+        for a, b in zip(points, points[1:], strict=False):
+            first[a] = len(found)
+            found.extend(self._numbered(WORD_PATTERN.findall(whole[a:b])))
+        first[len(whole)] = len(found)
         numbers = np.fromiter(found, dtype=np.int64, count=len(found))
         self._keep(whole, numbers)
-        for value, first, last in cut:
-            self._keep(value, numbers[first:last])
+        for text, pieces in spans.items():
+            if len(pieces) == 1:
+                (a, b), = pieces
+                self._keep(text, numbers[first[a] : first[b]])
+            else:
+                self._keep(text, np.concatenate([numbers[first[a] : first[b]]
+                                                 for a, b in pieces]))  # fmt: skip
 
     def _numbered(self, words: list[str]) -> list[int]:
         known = self.word_numbers_of
@@ -731,6 +738,40 @@ class TermNumbering:
 
     def __len__(self) -> int:
         return len(self.texts)
+
+
+def _spans(whole: str, text: str) -> list[tuple[int, int]] | None:
+    """Where in `whole` the words of `text` are, as (start, end) spans each beginning
+    and ending at a word's edge, in text order: the text itself, or the paragraphs of
+    a text of paragraphs joined by blank lines, runs of them that follow each other in
+    `whole` as one span; None when a piece is not found so."""
+    start = _find_at_edges(whole, text)
+    if start >= 0:
+        return [(start, start + len(text))]
+    if "\n\n" not in text:
+        return None
+    spans: list[tuple[int, int]] = []
+    for part in text.split("\n\n"):
+        if not part or part.isspace():
+            continue  # no words: nothing to find (and a blank line is no word's part)
+        if spans and whole.startswith("\n\n" + part, spans[-1][1]):
+            end = spans[-1][1] + 2 + len(part)
+            if _word_edge(whole, end):
+                spans[-1] = (spans[-1][0], end)
+                continue
+        at = _find_at_edges(whole, part)
+        if at < 0:
+            return None
+        spans.append((at, at + len(part)))
+    return spans or None
+
+
+def _find_at_edges(whole: str, text: str) -> int:
+    """The first place of `text` in `whole` beginning and ending at a word's edge, or -1."""
+    at = whole.find(text)
+    while at >= 0 and not (_word_edge(whole, at) and _word_edge(whole, at + len(text))):
+        at = whole.find(text, at + 1)
+    return at
 
 
 def _word_edge(text: str, i: int) -> bool:

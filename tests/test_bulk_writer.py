@@ -12,6 +12,7 @@ and items shaped as Greve's are (sections of a kind several times, attachments).
 """
 
 import random
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -235,6 +236,24 @@ def test_items_shaped_as_greves(tmp_path):
     ours = write(tmp_path / "ours", [items], bulk=True)
     assert blocks(whoosh) == blocks(ours)
     assert index_contents(whoosh) == index_contents(ours)
+
+
+def test_small_blocks_are_written_as_they_are(tmp_path, many):
+    """The engine's writer compresses a block only from SMALLEST_COMPRESSED bytes on
+    (and Whoosh's reader reads both kinds the same: the tests above)."""
+    from searchapp.whoosh_engine.internals import SMALLEST_COMPRESSED
+
+    ix = write(tmp_path / "ours", [many], bulk=True)
+    seen = set()
+    with ix.reader() as reader:
+        for fieldname, btext in reader.all_terms():
+            m = reader.postings(fieldname, btext)
+            while m.is_active():
+                data = m._postfile.get(m._dataoffset, m._nextoffset - m._dataoffset)
+                pickled = zlib.decompress(data) if m._compression else data
+                seen.add((m._compression, len(pickled) >= SMALLEST_COMPRESSED))
+                m._next_block()
+    assert seen == {(0, False), (3, True)}
 
 
 def test_what_the_bulk_writer_does_not_take(tmp_path, many):

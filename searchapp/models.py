@@ -126,6 +126,8 @@ def _known(cls, data: dict) -> dict:
     """The keys of `data` that are fields of `cls`: a record stored by an older or newer
     searchapp still loads."""
     names = _field_names(cls)
+    if data.keys() <= names:  # as this searchapp stored it: nothing to leave out
+        return data
     return {k: v for k, v in data.items() if k in names}
 
 
@@ -287,8 +289,7 @@ class AgendaItem:
 
     @classmethod
     def from_dict(cls, data: dict) -> AgendaItem:
-        known = _field_names(cls)
-        data = {k: v for k, v in data.items() if k in known}
+        data = dict(_known(cls, data))
         data["sections"] = [
             s if isinstance(s, Section) else Section.from_dict(s) for s in data.get("sections", ())
         ]

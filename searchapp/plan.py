@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 
 from .query import (
     ATTACHMENT_BOOST,
@@ -95,9 +96,10 @@ class SearchPlan:
         return replace(self, parsed=_scoped(parsed, self.request.attachments))
 
 
+@lru_cache(maxsize=512)
 def _scoped(parsed: ParsedQuery | None, scope: str) -> ParsedQuery | None:
     """The parsed words looked for in the attachments as the request's `attachments`
-    says (querytree.scope_attachments)."""
+    says (querytree.scope_attachments). Kept as parse_query keeps its trees."""
     if parsed is None or scope == "exclude":
         return parsed
     return replace(

@@ -50,6 +50,7 @@ from whoosh.filedb.filetables import _lengths as _HASH_LENGTHS  # noqa: E402
 from whoosh.filedb.structfile import StructFile  # noqa: E402
 from whoosh.formats import Frequency, Positions  # noqa: E402
 from whoosh.matching.wrappers import FilterMatcher  # noqa: E402
+from whoosh.reading import TermNotFound  # noqa: E402
 from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort  # noqa: E402
 from whoosh.util.numeric import byte_to_length, length_to_byte  # noqa: E402
 from whoosh.writing import SegmentWriter  # noqa: E402
@@ -122,6 +123,25 @@ def _read_matcher(m, offset: int, values: bool, within: np.ndarray | None = None
     return np.asarray(ids, dtype=np.int64) + offset, np.asarray(weights, dtype=np.float64), vals
 
 
+def _postings(segment, fieldname: str, btext: bytes):
+    """The segment's matcher of the term, None when it does not have it; deleted
+    documents included (the caller's live mask removes them). The term is looked up
+    once: a segment reader's own postings() is looked up after `in`, and puts the
+    segment's deletions in a frozenset each time."""
+    terms = getattr(segment, "_terms", None)
+    if terms is None or not hasattr(segment, "schema"):  # not a segment of Whoosh 3
+        if (fieldname, btext) not in segment:
+            return None
+        m = segment.postings(fieldname, btext)
+        return m.child if isinstance(m, FilterMatcher) else m
+    if fieldname not in segment.schema:
+        return None
+    try:
+        return terms.matcher(fieldname, btext, segment.schema[fieldname].format)
+    except TermNotFound:
+        return None
+
+
 def posting_arrays(reader, fieldname: str, btext: bytes, values: bool = False,
                    within: np.ndarray | None = None, blocks: list | None = None):  # fmt: skip
     """One term's postings over every segment as (docnums, weights, encoded values or
@@ -129,15 +149,13 @@ def posting_arrays(reader, fieldname: str, btext: bytes, values: bool = False,
     `within`, only the blocks that may hold one of its documents (see _read_matcher)."""
     ids, weights, vals = [], [], []
     for segment, offset in reader.leaf_readers():
-        if (fieldname, btext) not in segment:
-            continue
         if within is not None:
             count = segment.doc_count_all()
             if not within[offset : offset + count].any():
                 continue
-        m = segment.postings(fieldname, btext)
-        if isinstance(m, FilterMatcher):  # the segment's deletions: the mask does that
-            m = m.child
+        m = _postings(segment, fieldname, btext)
+        if m is None:
+            continue
         i, w, v = _read_matcher(m, offset, values, within, blocks)
         ids.append(i)
         weights.append(w)

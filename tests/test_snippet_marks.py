@@ -5,6 +5,7 @@ term the analyzer makes of them, and for the texts of the real corpus."""
 
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +16,7 @@ from searchapp.whoosh_engine.snippets import (
     _marks_by_word,
     _merged,
     _spellings,
+    highlight_terms,
     lead,
 )
 
@@ -85,3 +87,32 @@ def test_lead_reads_only_the_start_and_says_the_same(parts, lead_space, chars):
     than the window, at its edge, at the start) the text has."""
     text = lead_space + "".join(word + space for word, space in parts)
     assert lead(text, chars) == _whole_lead(text, chars)
+
+
+_FOUND_IN_THE_CONFTEST_ITEMS = {"ældre* -budget", "\"regional udvikling\" OR kommunerne",
+                                 "beslutning:godkendt NOT afslag"}
+
+
+@pytest.mark.parametrize("q", ["plejehjem", "ældre* -budget", "titel:tilskud", "ukendtord",
+                               "\"regional udvikling\" OR kommunerne", "SAG-2025-01103",
+                               "beslutning:godkendt NOT afslag"])  # fmt: skip
+def test_marked_words_found_by_the_searchs_document_frequencies_as_by_the_reader(engine, q):
+    """The engine tells highlight_terms which words the index has from the document
+    frequencies its search looked up; the same words as asking the reader."""
+    from searchapp.plan import plan_search
+    from searchapp.query import SearchRequest
+    from searchapp.whoosh_engine.columns import columns_of
+    from searchapp.whoosh_engine.search import _compiled
+    from searchapp.whoosh_engine.store import thread_searcher
+
+    index = engine.handle.index
+    with thread_searcher(index) as searcher:
+        columns = columns_of(index, searcher)
+        plan = plan_search(SearchRequest.from_params({"q": q}), columns.committees)
+        compiled = _compiled(plan, searcher, None)
+        reader = searcher.reader()
+        by_reader = highlight_terms(compiled.query, reader)
+        by_df = highlight_terms(compiled.query, reader,
+                                lambda f, b: columns.stats.doc_frequency(reader, f, b))
+    assert by_df == by_reader
+    assert bool(by_reader) == (q in _FOUND_IN_THE_CONFTEST_ITEMS)

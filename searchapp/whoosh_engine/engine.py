@@ -93,7 +93,8 @@ class WhooshEngine:
                 page = ordered(plan, hits, kept, columns, window)[start : start + request.per_page]
             reader = searcher.reader()
             analyzer = searcher.schema["text"].analyzer
-            terms = highlight_terms(compiled.query if compiled else None, reader)
+            terms = highlight_terms(compiled.query if compiled else None, reader,
+                                    lambda f, b: columns.stats.doc_frequency(reader, f, b))
             marker = TermMarker(terms, analyzer)
             if budget is not None and snippets:
                 budget.checkpoint("snippets")

@@ -370,12 +370,14 @@ def best_page(pages: list[str], words: frozenset[str], analyzer) -> tuple[int, i
 _MARKED_FIELDS = frozenset((*TEXT_FIELDS, *COMPOUND_FIELDS.values(), ATTACHMENT_FIELD))
 
 
-def highlight_terms(q, reader) -> frozenset[str]:
+def highlight_terms(q, reader, df=None) -> frozenset[str]:
     """The index terms the query looks for in the text fields and among the compound
     parts (prefixes expanded), not counting the ones it excludes: these are marked in
     snippets. All text fields share one analyzer, so a term of `decision:` is marked in
     the whole text too, and that analyzer, highlighting, gives a compound's parts as
-    well, so a part found in the compound field is marked inside its word."""
+    well, so a part found in the compound field is marked inside its word.
+    `df(fieldname, btext)`, when given, says whether a word is in the index (the
+    engine's remembered document frequencies) instead of a lookup in the reader."""
     found: set[str] = set()
 
     def walk(node):
@@ -383,6 +385,13 @@ def highlight_terms(q, reader) -> frozenset[str]:
             return
         if isinstance(node, wq.AndNot):
             walk(node.a)
+            return
+        if df is not None and type(node) is wq.Term and node.fieldname in _MARKED_FIELDS:
+            # A word: whether the index has it, as the search just looked it up
+            # (`df`, the generation's remembered document frequencies).
+            btext = _term_bytes(reader, node)
+            if btext is not None and df(node.fieldname, btext):
+                found.add(btext.decode("utf-8"))
             return
         if node.is_leaf():
             try:
@@ -400,6 +409,15 @@ def highlight_terms(q, reader) -> frozenset[str]:
         walk(q)
     return frozenset(found)
 
+
+
+def _term_bytes(reader, node: wq.Term) -> bytes | None:
+    if isinstance(node.text, bytes):
+        return node.text
+    try:
+        return reader.schema[node.fieldname].to_bytes(node.text)
+    except (KeyError, ValueError):
+        return None
 
 
 class TermMarker:

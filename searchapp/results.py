@@ -79,6 +79,12 @@ class Links:
 
     def __init__(self, sources=()):
         self.sources = tuple(Path(s) for s in sources)
+        # Each folder as given and as its links resolve, resolved once (realpath asks
+        # the file system; pdf_url is asked for every hit of every search).
+        self._roots = tuple(dict.fromkeys(
+            candidate for root in self.sources
+            for candidate in (root, Path(os.path.realpath(root)))
+        ))  # fmt: skip
 
     @staticmethod
     def item_url(item_id: str) -> str:
@@ -91,15 +97,12 @@ class Links:
             return None
         path = Path(source)
         relative = None
-        for root in self.sources:
-            for candidate_root in (Path(root), Path(os.path.realpath(root))):
-                try:
-                    relative = path.relative_to(candidate_root)
-                    break
-                except ValueError:
-                    continue
-            if relative is not None:
+        for root in self._roots:
+            try:
+                relative = path.relative_to(root)
                 break
+            except ValueError:
+                continue
         if relative is None or ".." in relative.parts or not relative.parts:
             return None
         url = "/files/" + quote(relative.as_posix(), safe="/")

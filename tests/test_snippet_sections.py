@@ -235,7 +235,8 @@ def _sections_by_every_paragraph(it: AgendaItem) -> list[tuple[str, str, str]]:
 _PARAGRAPHS = st.lists(
     st.one_of(
         st.sampled_from(["Baggrund", "BESLUTNING:", "Indstilling ::", " Sagsfremstilling ",
-                         "Beslutning i udvalget", "Bilag", "İndstilling", "Baggrund\n:"]),
+                         "Beslutning i udvalget", "Bilag", "İndstilling", "Baggrund\n:",
+                         "Sagsfremstilling :::", "Baggrund        ::::::::::"]),
         st.text(alphabet="abcæøå İ:\t\n.", max_size=60),
     ),
     max_size=12,

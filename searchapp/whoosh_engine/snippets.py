@@ -314,8 +314,10 @@ def item_snippet(item: AgendaItem, words: frozenset[str], analyzer) -> str:
     # A subheading joined to its paragraph keeps the text's length and its words where
     # they are: the words are found in the text as it is, and only the sections shown
     # are given their subheadings (most of a one-hit search's snippet time was that).
-    parts = [[_section_name(s.name, s.kind), s.kind, s.text]
-             for s in item.all_sections() if s.text.strip()]  # fmt: skip
+    # (name as written, kind, text) of the sections with words; a name is shown only
+    # for the sections shown (_section_name).
+    parts = [[s.name, s.kind, s.text]
+             for s in item.all_sections() if s.text and not s.text.isspace()]  # fmt: skip
     if not parts:
         return ""
     found = []
@@ -325,17 +327,18 @@ def item_snippet(item: AgendaItem, words: frozenset[str], analyzer) -> str:
             part[2] = _headed(part[2])
             found += [(i, fragment) for fragment in _fragments(part[2], marks)]
     if not found:
-        name, _, text = next((p for p in parts if p[1] == "decision"), parts[0])
-        return _named(name, lead(_headed(text)))
+        name, kind, text = next((p for p in parts if p[1] == "decision"), parts[0])
+        return _named(_section_name(name, kind), lead(_headed(text)))
     best = sorted(found, key=lambda f: (-len(f[1][2]), f[0], f[1][0]))[:SNIPPET_FRAGMENTS]
     pieces, seen = [], set()
     for i in sorted({i for i, _ in best}):
-        name, _, text = parts[i]
+        name, kind, text = parts[i]
         fragments = [f for j, f in sorted(best, key=lambda f: (f[0], f[1][0])) if j == i]
-        fragments = [f for f in fragments if _plain(text, f) not in seen]
-        seen.update(_plain(text, f) for f in fragments)
+        kept = [(f, plain) for f in fragments if (plain := _plain(text, f)) not in seen]
+        fragments = [f for f, _ in kept]
+        seen.update(plain for _, plain in kept)
         if fragments:
-            pieces.append(_named(name, _passages(text, fragments)))
+            pieces.append(_named(_section_name(name, kind), _passages(text, fragments)))
     return " · ".join(pieces)
 
 

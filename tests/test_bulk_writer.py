@@ -275,3 +275,48 @@ def test_the_stable_sort_of_term_ranks_is_numpys(high):
     keys = np.random.default_rng(high).integers(0, high, 5000)
     assert np.array_equal(_stable_argsort(keys), np.argsort(keys, kind="stable"))
     assert len(_stable_argsort(keys[:0])) == 0
+
+
+def test_terms_of_one_item_as_real_minutes_have_them(tmp_path, monkeypatch):
+    """Most terms of real minutes are one item's, one block (the writer packs their
+    term infos at once, internals._TermWriter.one_block), beside terms of several
+    blocks; enough terms that the term table passes 64 KB (its positions array then
+    widens): Whoosh's segment, byte for byte, and the same blocks with the engine's
+    protocol."""
+    import searchapp.whoosh_engine.internals as internals
+
+    rng = random.Random(11)
+    items = generated_items(300, seed=3)
+    for n, item in enumerate(items):
+        rare = [f"ord{n}x{k}" for k in range(rng.randint(1, 12))]
+        item.text += " " + " ".join(rare + rare[: rng.randint(0, 2)])  # some twice
+    shapes = {"one": 0, "several": 0}
+    real_one, real_term = internals._TermWriter.one_block, internals._TermWriter.term
+
+    def one(self, *args):
+        shapes["one"] += 1
+        return real_one(self, *args)
+
+    def several(self, btext, blocks, *args):
+        shapes["several"] += len(blocks) > 1
+        return real_term(self, btext, blocks, *args)
+
+    monkeypatch.setattr(internals._TermWriter, "one_block", one)
+    monkeypatch.setattr(internals._TermWriter, "term", several)
+    whoosh = write(tmp_path / "whoosh", [items], bulk=False)
+    bulk = write(tmp_path / "bulk", [items], bulk=True, protocol=2, whooshs_zlib=True)
+    assert shapes["one"] > 2000 and shapes["several"] > 5
+    theirs, ours = segment_files(whoosh), segment_files(bulk)
+    assert len(ours["MAIN_.trm"]) > 1 << 16  # the term table
+    assert [name for name in theirs if theirs[name] != ours[name]] == []
+    assert blocks(whoosh) == blocks(write(tmp_path / "ours", [items], bulk=True))
+
+
+def test_the_term_tables_hash_is_whooshs():
+    from whoosh.filedb.filetables import md5_hash
+
+    from searchapp.whoosh_engine.internals import _md5_hash
+
+    keys = [b"", b"\x00\x01ord", "æøå".encode(), bytes(range(256))]
+    keys += [random.Random(k).randbytes(k % 40) for k in range(2000)]
+    assert [_md5_hash(k) for k in keys] == [md5_hash(k) for k in keys]

@@ -13,10 +13,13 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import struct
 import tempfile
 import zlib
 from array import array
 from functools import lru_cache
+from hashlib import md5
+from itertools import accumulate
 
 import numpy as np
 import whoosh
@@ -45,13 +48,13 @@ from whoosh.codec.whoosh3 import (  # noqa: E402
     _lenfield,
 )
 from whoosh.compat import dumps  # noqa: E402
-from whoosh.filedb.filetables import OrderedHashWriter  # noqa: E402
+from whoosh.filedb.filetables import OrderedHashWriter, md5_hash  # noqa: E402
 from whoosh.filedb.filetables import _lengths as _HASH_LENGTHS  # noqa: E402
 from whoosh.filedb.structfile import StructFile  # noqa: E402
 from whoosh.formats import Frequency, Positions  # noqa: E402
 from whoosh.matching.wrappers import FilterMatcher  # noqa: E402
 from whoosh.reading import TermNotFound  # noqa: E402
-from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort  # noqa: E402
+from whoosh.system import pack_int, pack_uint, pack_ushort  # noqa: E402
 from whoosh.util.numeric import byte_to_length, length_to_byte  # noqa: E402
 from whoosh.writing import SegmentWriter  # noqa: E402
 
@@ -238,6 +241,11 @@ _BLOCK_MAGIC = WHOOSH3_HEADER_MAGIC
 # byte for byte.
 PICKLE_PROTOCOL = 5
 _TERMINFO = W3TermInfo._struct
+_POSTINGS_AT = struct.Struct("!qi")  # a term's postings: where they start, their length
+# W3TermInfo._struct ("!BfIBBfII") as a numpy record, to pack many at once
+_TERMINFO_RECORD = np.dtype([("inlined", "u1"), ("weight", ">f4"), ("df", ">u4"),
+                             ("minlength", "u1"), ("maxlength", "u1"), ("maxweight", ">f4"),
+                             ("minid", ">u4"), ("maxid", ">u4")])  # fmt: skip
 
 
 def _small_zlib(data: bytes, level: int) -> bytes:
@@ -482,7 +490,10 @@ class _TermWriter:
         self.compression = codec._compression
         self.compress = zlib.compress if whooshs_zlib else _small_zlib
         self.smallest = 0 if whooshs_zlib else SMALLEST_COMPRESSED
-        self.add_term = _term_adder(self.tindex)
+        self.add_terms = _terms_adder(self.tindex)
+        self.keys: list[bytes] = []  # the terms held, their W3TermInfo and postings
+        self.infos: list[bytes] = []
+        self.bodies: list[bytes] = []
         if codec._inlinelimit > 1:
             raise ValueError("BulkWriter writes no inlined postings (inlinelimit > 1)")
 
@@ -494,10 +505,6 @@ class _TermWriter:
              maxweight: float, minid: int, maxid: int) -> None:  # fmt: skip
         """`blocks`: (data tuple, count, last docnum, max weight, shortest length byte,
         longest length byte) of each block, in order."""
-        # The term's bytes written at once to the file under Whoosh's StructFile (most
-        # terms of real minutes are one short block: its calls were half the work).
-        out = self.postfile.file
-        start = out.tell()
         compression = self.compression
         compress = self.compress
         smallest = self.smallest
@@ -512,38 +519,128 @@ class _TermWriter:
             infobytes = dumps((count, last_id, block_maxweight, comp, low, high), protocol)
             length = len(infobytes) + len(databytes)
             parts += (pack_int(-length if i == last else length), infobytes, databytes)
-        body = b"".join(parts)
-        out.write(body)
         info = _TERMINFO.pack(0, weight, df, length_to_byte(minlength),
                               length_to_byte(maxlength), maxweight, minid, maxid)  # fmt: skip
-        self.add_term(self.prefix + btext, info + pack_long(start) + pack_int(len(body)))
+        self.put(btext, info, b"".join(parts))
+
+    def one_block(self, btext: bytes, info: bytes, data: tuple, count: int, last_id: int,
+                  maxweight: float, low: int, high: int) -> None:  # fmt: skip
+        """A term of one block (most terms of real minutes: many are one item's), its
+        W3TermInfo packed already (_write_tokens packs them at once): term() without
+        its loop."""
+        databytes = dumps(data, self.protocol)
+        comp = self.compression if len(databytes) >= self.smallest else 0
+        if comp:
+            databytes = self.compress(databytes, comp)
+        infobytes = dumps((count, last_id, maxweight, comp, low, high), self.protocol)
+        self.put(btext, info, b"".join((_BLOCK_MAGIC, pack_int(-len(infobytes) - len(databytes)),
+                                        infobytes, databytes)))  # fmt: skip
+
+    def put(self, btext: bytes, info: bytes, body: bytes) -> None:
+        """A term's postings and its W3TermInfo, held until flush()."""
+        self.keys.append(btext)
+        self.infos.append(info)
+        self.bodies.append(body)
+
+    def flush(self) -> None:
+        """Write the held terms' postings, and their term table entries (where each
+        term's postings start counted, not asked of the file term by term)."""
+        if not self.bodies:
+            return
+        out = self.postfile.file
+        sizes = list(map(len, self.bodies))
+        starts = accumulate(sizes, initial=out.tell())  # and the end: zip leaves it
+        out.write(b"".join(self.bodies))
+        at = _POSTINGS_AT.pack
+        prefix = self.prefix
+        values = [i + at(s, n) for i, s, n in zip(self.infos, starts, sizes, strict=False)]
+        self.add_terms([prefix + k for k in self.keys], values)
+        self.keys, self.infos, self.bodies = [], [], []
 
     def finish_field(self) -> None:
+        self.flush()
         self.fw.finish_field()
 
 
-def _term_adder(tindex):
-    """tindex.add(key, value) for Whoosh's OrderedHashWriter, what it does in one
-    function writing to the file under its StructFile (a term is a tenth of a
-    millisecond's work, and this was a fifth of it); another table's own add."""
-    if type(tindex) is not OrderedHashWriter or type(tindex.dbfile) is not StructFile:
-        return tindex.add
-    out = tindex.dbfile.file
-    tell, write = out.tell, out.write
-    hashfn, buckets, append_pos = tindex.hashfn, tindex.buckets, tindex.index.append
-    lengths = _HASH_LENGTHS.pack
+def _md5_hash(key: bytes) -> int:
+    """Whoosh's md5_hash (the low 32 bits of the key's MD5 as a big-endian number)
+    without making and parsing its hex digits."""
+    return int.from_bytes(md5(key).digest()[12:], "big")
 
-    def add(key: bytes, value: bytes) -> None:
-        if key <= tindex.lastkey:
-            raise ValueError(f"Keys must increase: {tindex.lastkey!r}..{key!r}")
-        pos = tell()
-        append_pos(pos)
-        write(lengths(len(key), len(value)) + key + value)
-        h = hashfn(key)
-        buckets[h & 255].append((h, pos))
-        tindex.lastkey = key
+
+def _terms_adder(tindex):
+    """add(keys, values) to the term table: for Whoosh's OrderedHashWriter what its
+    add does key by key, for many keys at once, written to the file under its
+    StructFile (a term is a tenth of a millisecond's work, and its add was a fifth of
+    it); another table's own add, key by key."""
+    if type(tindex) is not OrderedHashWriter or type(tindex.dbfile) is not StructFile:
+
+        def add_each(keys: list[bytes], values: list[bytes]) -> None:
+            for key, value in zip(keys, values, strict=True):
+                tindex.add(key, value)
+
+        return add_each
+    out = tindex.dbfile.file
+    hashfn = _md5_hash if tindex.hashfn is md5_hash else tindex.hashfn
+    buckets, index = tindex.buckets, tindex.index
+    lengths = _HASH_LENGTHS.pack
+    tindex._write_hashes = lambda: _write_hashes(tindex)
+
+    def add(keys: list[bytes], values: list[bytes]) -> None:
+        before = tindex.lastkey
+        for key in keys:
+            if key <= before:
+                raise ValueError(f"Keys must increase: {before!r}..{key!r}")
+            before = key
+        entries = [lengths(len(k), len(v)) + k + v for k, v in zip(keys, values, strict=True)]
+        positions = list(accumulate(map(len, entries), initial=out.tell()))
+        positions.pop()
+        out.write(b"".join(entries))
+        if isinstance(index.array, array):
+            held = len(index.array)
+            try:
+                index.array.extend(positions)
+            except OverflowError:  # past its type's range: as GrowableArray.append
+                del index.array[held:]
+                index.extend(positions)
+        else:
+            index.extend(positions)
+        for key, pos in zip(keys, positions, strict=True):
+            h = hashfn(key)
+            buckets[h & 255].append((h, pos))
+        tindex.lastkey = before
 
     return add
+
+
+# Whoosh's hash table slot (filetables._pointer, "!Iq"): a key's hash and position
+_HASH_SLOT = np.dtype([("hash", ">u4"), ("pos", ">i8")])
+
+
+def _write_hashes(tindex) -> None:
+    """HashWriter._write_hashes (the 256 hash tables, open addressing), each table
+    written at once instead of a slot at a time (two calls a slot, 324,000 slots for
+    Greve's minutes)."""
+    out = tindex.dbfile.file
+    for entries in tindex.buckets:
+        numslots = 2 * len(entries)
+        tindex.directory.append((out.tell(), numslots))
+        if not numslots:
+            continue
+        hashes = [0] * numslots
+        positions = [0] * numslots
+        taken = bytearray(numslots)
+        for hashval, position in entries:
+            slot = (hashval >> 8) % numslots
+            while taken[slot]:
+                slot = (slot + 1) % numslots
+            taken[slot] = 1
+            hashes[slot] = hashval
+            positions[slot] = position
+        table = np.zeros(numslots, dtype=_HASH_SLOT)
+        table["hash"] = hashes
+        table["pos"] = positions
+        out.write(table.tobytes())
 
 
 def _mini_weights(weights: list):
@@ -591,7 +688,8 @@ def _write_tokens(tw: _TermWriter, fieldobj, codes: np.ndarray | None, texts: li
     b_minw = np.minimum.reduceat(weights, bstart)
     b_low = np.minimum.reduceat(lengths, bstart)
     b_high = np.maximum.reduceat(lengths, bstart)
-    b_sum = [float(x) for x in np.add.reduceat(weights, bstart)]  # see below
+    b_sums = np.add.reduceat(weights, bstart)
+    b_sum = b_sums.tolist()  # see below
     if getattr(fmt, "packed_positions", False):
         # As TermPositions.encode: one position is the shared bytes of _one_position
         # (so pickle writes a repeated one once), several their packed array.
@@ -615,10 +713,40 @@ def _write_tokens(tw: _TermWriter, fieldobj, codes: np.ndarray | None, texts: li
     b_low_l, b_high_l = b_low.tolist(), b_high.tolist()
     bstart_l, bend_l = bstart.tolist(), bend.tolist()
     # Which blocks each term has: blocks are numbered in order, a term's are consecutive.
-    term_blocks = np.searchsorted(bstart, np.append(tstart, m)).tolist()
+    term_blocks_a = np.searchsorted(bstart, np.append(tstart, m))
+    term_blocks = term_blocks_a.tolist()
+    # The W3TermInfo of every term of one block packed at once (most of them: a term of
+    # one item is one block), its statistics those of the block (see the loop below).
+    first_block = term_blocks_a[:-1]
+    one = np.diff(term_blocks_a) == 1
+    records = np.zeros(len(tstart), dtype=_TERMINFO_RECORD)
+    records["weight"] = b_sums[first_block]
+    records["df"] = tend - tstart
+    records["minlength"] = b_low[first_block]  # length_to_byte(byte_to_length(b)) == b
+    records["maxlength"] = b_high[first_block]
+    records["maxweight"] = b_maxw[first_block]
+    records["minid"] = pdoc[tstart]
+    records["maxid"] = pdoc[tend - 1]
+    infos = records.tobytes()
+    size = _TERMINFO_RECORD.itemsize
+    one_l = one.tolist()
     texts_of = pterm[tstart].tolist()
     tstart_l, tend_l = tstart.tolist(), tend.tolist()
     for t in range(len(tstart_l)):
+        btext = texts[texts_of[t]].encode("utf-8")
+        if one_l[t]:
+            b = term_blocks[t]
+            s, e = bstart_l[b], bend_l[b]
+            maxw = b_maxw_l[b]
+            if maxw != b_minw_l[b]:
+                mini = tuple(weights_l[s:e])
+            else:
+                mini = None if maxw == 1.0 else maxw
+            vals = values[4 * s : 4 * e] if fixed else tuple(values[s:e])
+            tw.one_block(btext, infos[size * t : size * t + size],
+                         (tuple(deltas_l[s:e]), mini, vals), e - s, pdoc_l[e - 1], maxw,
+                         b_low_l[b], b_high_l[b])  # fmt: skip
+            continue
         blocks = []
         weight = 0.0
         low_min = None
@@ -643,8 +771,9 @@ def _write_tokens(tw: _TermWriter, fieldobj, codes: np.ndarray | None, texts: li
             high_max = max(high_max, byte_to_length(high))
             maxweight = max(maxweight, b_maxw_l[b])
         s, e = tstart_l[t], tend_l[t]
-        tw.term(texts[texts_of[t]].encode("utf-8"), blocks, weight, e - s, low_min, high_max,
-                maxweight, pdoc_l[s], pdoc_l[e - 1])  # fmt: skip
+        tw.term(btext, blocks, weight, e - s, low_min, high_max, maxweight, pdoc_l[s],
+                pdoc_l[e - 1])  # fmt: skip
+    tw.flush()
 
 
 def _write_other(tw: _TermWriter, fieldobj, codes, terms: dict) -> None:

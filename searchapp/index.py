@@ -542,8 +542,7 @@ class ReindexRun:
                 event = replace(event, error=self.failures[path])
             else:
                 owner = Path(self.states[path].attachment_of).name
-                event = replace(event, error=None,
-                                            message=f"an attachment of {owner}")  # fmt: skip
+                event = replace(event, error=None, message=f"an attachment of {owner}")
             self.notify(event)
         self.held.clear()
 

@@ -31,7 +31,7 @@ from whoosh.scoring import BM25F
 from .internals import CappedPrefix, bm25_b, field_lengths
 from .postings import PostingCache, TermArrays, generation_token, read_term
 
-__all__ = ["DocStats", "Hits", "run_query"]
+__all__ = ["DocStats", "Hits", "run_query", "term_bytes"]
 
 @dataclass
 class Hits:
@@ -89,6 +89,19 @@ class DocStats:
         return Hits(np.zeros(self.size, dtype=bool), np.zeros(self.size))
 
 
+def term_bytes(schema, fieldname: str, text) -> bytes | None:
+    """A term's text as its field indexes it; None for a field the schema does not
+    have or a text the field cannot take."""
+    if fieldname not in schema:
+        return None
+    if isinstance(text, bytes):
+        return text
+    try:
+        return schema[fieldname].to_bytes(text)
+    except ValueError:
+        return None
+
+
 # --- Evaluation ----------------------------------------------------------------------------
 
 
@@ -124,14 +137,7 @@ class QueryRun:
     # Leaves
 
     def _btext(self, fieldname, text) -> bytes | None:
-        if fieldname not in self.schema:
-            return None
-        if isinstance(text, bytes):
-            return text
-        try:
-            return self.schema[fieldname].to_bytes(text)
-        except ValueError:
-            return None
+        return term_bytes(self.schema, fieldname, text)
 
     def term_scores(self, fieldname: str, btext: bytes, ids: np.ndarray,
                     weights: np.ndarray) -> np.ndarray:  # fmt: skip

@@ -21,6 +21,7 @@ from whoosh import query as wq
 from ..danish import WORD_PATTERN
 from ..models import SECTION_KIND_NAMES, AgendaItem
 from ..querytree import ATTACHMENT_FIELD, COMPOUND_FIELDS, TEXT_FIELDS
+from .execute import term_bytes
 from .limits import snippet_terms
 
 __all__ = ["TermMarker", "best_page", "highlight_terms", "item_snippet", "lead", "matched_terms",
@@ -392,7 +393,7 @@ def highlight_terms(q, reader, df=None) -> frozenset[str]:
         if df is not None and type(node) is wq.Term and node.fieldname in _MARKED_FIELDS:
             # A word: whether the index has it, as the search just looked it up
             # (`df`, the generation's remembered document frequencies).
-            btext = _term_bytes(reader, node)
+            btext = term_bytes(reader.schema, node.fieldname, node.text)
             if btext is not None and df(node.fieldname, btext):
                 found.add(btext.decode("utf-8"))
             return
@@ -412,15 +413,6 @@ def highlight_terms(q, reader, df=None) -> frozenset[str]:
         walk(q)
     return frozenset(found)
 
-
-
-def _term_bytes(reader, node: wq.Term) -> bytes | None:
-    if isinstance(node.text, bytes):
-        return node.text
-    try:
-        return reader.schema[node.fieldname].to_bytes(node.text)
-    except (KeyError, ValueError):
-        return None
 
 
 class TermMarker:

@@ -197,16 +197,24 @@ def test_the_words_are_found_alike_with_the_subheadings_joined_or_not(paragraphs
                 == item_snippet(item(sections=joined), words, ANALYZER))  # fmt: skip
 
 
+# Lines about as long as a subheading may be (80 characters), with spaces and tabs
+# either side: _headed looks at a line's length before trying the pattern.
+_LONG_LINES = [f"{pad}B{'x' * n}d{end}" for n in (77, 78, 79) for pad, end in
+               (("", ""), ("  ", ""), ("", " \t"), ("\t", "   "))]  # fmt: skip
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.lists(st.sampled_from(["Rammen for lokalplejehjem", "Lov om lokalplejehjem trådte.",
                                  "Budget", "drift og anlæg", "Se bilag 2", "1. Første punkt.",
-                                 "  Status for buslinjer", "Økonomi", "Tekst\nover to linjer", ""]),
+                                 "  Status for buslinjer", "Økonomi", "Tekst\nover to linjer", "",
+                                 *_LONG_LINES]),
                 min_size=0, max_size=12),
-       st.lists(st.sampled_from(["\n\n", "\n", "\n \n", "\n\t\n\n", " \n\n", "\n\n\n", " "]),
+       st.lists(st.sampled_from(["\n\n", "\n", "\n \n", "\n\t\n\n", " \n\n", "\n\n\n", " ",
+                                 "\t \n\n"]),
                 min_size=12, max_size=12))  # fmt: skip
 def test_subheadings_are_joined_as_the_pattern_says(paragraphs, gaps):
-    """_headed tries the pattern only at the text's start and its line ends: the same
-    text as the pattern substituted everywhere."""
+    """_headed tries the pattern only at the text's start and its paragraph breaks,
+    before a line short enough: the same text as the pattern substituted everywhere."""
     from searchapp.whoosh_engine.snippets import _SUBHEADING, _join_heading
 
     text = "".join(p + g for p, g in zip(paragraphs, gaps, strict=False))

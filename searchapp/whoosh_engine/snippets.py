@@ -74,35 +74,59 @@ def _word_terms(analyzer, word: str) -> list[tuple[str, int, int]]:
 def _marks(text: str, words: frozenset[str], analyzer) -> list[tuple[int, int]]:
     """Where in `text` the terms `words` (at most limits.SNIPPET_TERMS of them) are,
     as merged (start, end) spans: the words the analyzer turns into one of them, or
-    the part of a compound or hyphenated word that is one.
+    the part of a compound or hyphenated word that is one (_Finder.marks)."""
+    return _Finder(words, analyzer).marks(text)
+
+
+class _Finder:
+    """Finds the terms `words` in texts, set up once for all the sections of a hit
+    (the terms cut to limits.SNIPPET_TERMS, their spellings, the words met so far).
 
     Every stem is the start of the word it came from (Snowball only cuts endings) and
     a compound part is inside its word, so a word holding a term holds one of its
     spellings (`_spellings`): the text, lowercased, is searched for those (str.find,
     in C), and only the words they are found in are looked at, each once a search
     (what it holds of `words` is kept in `_word_marks`)."""
-    words = snippet_terms(words)
-    found_in = _word_marks(words, analyzer)
-    lowered = text.lower()
-    for letter, same in _SAME_LENGTH_FOLD:
-        if letter in lowered:
-            lowered = lowered.replace(letter, same)
-    if len(lowered) != len(text):  # a letter whose lower case is longer: word by word
-        return _merged(_marks_by_word(text, words, analyzer, found_in))
-    spans: list[tuple[int, int]] = []
-    seen: set[int] = set()
-    for spelling in _spellings(words):
-        at = lowered.find(spelling)
-        while at >= 0:
-            start = at
-            while start > 0 and not text[start - 1].isspace():
-                start -= 1
-            word = next((w for w in WORD_PATTERN.finditer(text, start) if w.end() > at), None)
-            if word is not None and word.start() <= at and word.start() not in seen:
-                seen.add(word.start())
-                spans += _word_spans(word, words, analyzer, found_in)
-            at = lowered.find(spelling, at + 1)
-    return _merged(spans)
+
+    __slots__ = ("analyzer", "found_in", "spellings", "words")
+
+    def __init__(self, words: frozenset[str], analyzer):
+        self.words = snippet_terms(words)
+        self.analyzer = analyzer
+        self.found_in = _word_marks(self.words, analyzer)
+        self.spellings = _spellings(self.words)
+
+    def marks(self, text: str) -> list[tuple[int, int]]:
+        lowered = text.lower()
+        for letter, same in _SAME_LENGTH_FOLD:
+            if letter in lowered:
+                lowered = lowered.replace(letter, same)
+        if len(lowered) != len(text):  # a letter whose lower case is longer: word by word
+            return _merged(_marks_by_word(text, self.words, self.analyzer, self.found_in))
+        spans: list[tuple[int, int]] = []
+        seen: set[int] = set()
+        for spelling in self.spellings:
+            at = lowered.find(spelling)
+            while at >= 0:
+                word = _word_at(text, at)
+                if word is not None and word.start() not in seen:
+                    seen.add(word.start())
+                    spans += _word_spans(word, self.words, self.analyzer, self.found_in)
+                at = lowered.find(spelling, at + 1)
+        return _merged(spans)
+
+
+def _word_at(text: str, at: int) -> re.Match | None:
+    """The word (WORD_PATTERN) holding `at`: the first of the text after the space
+    before `at` that ends after it, if it starts at or before it."""
+    start = at
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    search = WORD_PATTERN.search
+    word = search(text, start)
+    while word is not None and word.end() <= at:  # a word never is empty: as finditer
+        word = search(text, word.end())
+    return word if word is not None and word.start() <= at else None
 
 
 def _word_spans(m: re.Match, words, analyzer, found_in: dict) -> list[tuple[int, int]]:
@@ -230,9 +254,8 @@ def _escape(text: str) -> str:
 
 # A paragraph of one short line ending in a letter, with a paragraph after it: a
 # subheading (paragraphs.join_paragraphs sets them apart).
-_SUBHEADING = re.compile(
-    r"(^|\n[ \t]*\n)([ \t]*)([^\W\d_][^\n]{0,78}[^\W\d_])([ \t]*\n[ \t]*\n)(?=\S)"
-)
+_HEADING = r"([ \t]*)([^\W\d_][^\n]{0,78}[^\W\d_])([ \t]*\n[ \t]*\n)(?=\S)"
+_SUBHEADING = re.compile(r"(^|\n[ \t]*\n)" + _HEADING)
 
 
 def _join_heading(m: re.Match) -> str:
@@ -242,28 +265,46 @@ def _join_heading(m: re.Match) -> str:
     return f"{start}{indent}{heading}:" + " " * (len(gap) - 1)
 
 
+# Where a subheading may start: the text's start, and a line end before a blank line.
+_BREAK = re.compile(r"\n(?=[ \t]*\n)")
+_HEADING_CHARS = 80  # a subheading's most characters, by _HEADING
+
+
 def _headed(text: str) -> str:
     """The text with each subheading joined to its paragraph by a colon ("Ældretilsyn:
     Lov om ældretilsyn er ..."), so a snippet does not run the two together; of the
     same length, so what is found in it is where it is in the text.
 
     What _SUBHEADING.sub(_join_heading, text) makes, tried only where a match can
-    start (the text's start and its line ends, found by str.find): the regex tried at
-    every character was a third of a long item's snippet."""
+    start (the text's start and its paragraph breaks, found by _BREAK) and only
+    before a line short enough to be a subheading (the regex tried at every character
+    was a third of a long item's snippet; at every line end, 7-14 us a section)."""
     if "\n" not in text:
         return text
-    out, at, i = [], 0, 0
+    out, at = [], 0
     match = _SUBHEADING.match
-    while i >= 0:
-        m = match(text, i)
-        if m is None:
-            i = text.find("\n", i + 1)
+    for i in (0, *(m.start() for m in _BREAK.finditer(text))):
+        if i < at or not _short_line_after(text, i):
             continue
-        out += (text[at : m.start()], _join_heading(m))
-        at = m.end()  # a match ends before a letter: the next may start at a line end
-        i = text.find("\n", at)
+        m = match(text, i)
+        if m is not None:
+            out += (text[at : m.start()], _join_heading(m))
+            at = m.end()
     out.append(text[at:])
     return "".join(out)
+
+
+def _short_line_after(text: str, i: int) -> bool:
+    """Whether the line after the paragraph break at `i` (or the first line, at 0) may
+    be a subheading: _HEADING's heading is that line without the spaces and tabs
+    either side, of at most _HEADING_CHARS, with a line end after it."""
+    start = i
+    while start < len(text) and text[start] in " \t\n":
+        start += 1
+    end = text.find("\n", start)
+    if end < 0:
+        return False
+    return end - start <= _HEADING_CHARS or len(text[start:end].rstrip(" \t")) <= _HEADING_CHARS
 
 
 def _passage(text: str, start: int, end: int, group: list[tuple[int, int]]) -> str:
@@ -322,8 +363,9 @@ def item_snippet(item: AgendaItem, words: frozenset[str], analyzer) -> str:
     if not parts:
         return ""
     found = []
+    finder = _Finder(words, analyzer) if words else None
     for i, part in enumerate(parts) if words else ():
-        marks = _marks(part[2], words, analyzer)
+        marks = finder.marks(part[2])
         if marks:
             part[2] = _headed(part[2])
             found += [(i, fragment) for fragment in _fragments(part[2], marks)]

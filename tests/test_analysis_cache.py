@@ -236,6 +236,23 @@ def test_the_terms_of_a_word_worked_out_directly_are_the_chains(text, mode):
         assert fresh.__dict__["_direct"] is not None, name  # not the chain after all
 
 
+# Words of letters alone, of any script and case: the direct terms take them as one
+# token without the tokenizer's pattern. (İ lowercases to i and a combining dot, ß and
+# ǅ have no one-letter case pair, ª and ʰ are letters of no case.)
+letters = st.text(alphabet=st.one_of(
+    st.characters(categories=("Lu", "Ll", "Lt", "Lm", "Lo")),
+    st.sampled_from("abcæøåÆØÅİßǅªʰ")), min_size=1, max_size=14)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(letters, st.sampled_from(["index", "query", ""]))
+def test_the_direct_terms_of_a_word_of_letters_are_the_chains(text, mode):
+    assert text.isalpha()
+    for name, (_cached, chain) in PAIRS.items():
+        fresh = CachedAnalyzer(chain)
+        assert fresh._word_terms(text, mode) == chain_terms(chain, text, mode), (name, mode)
+
+
 @pytest.mark.parametrize("text", [*WORDS, "og", "i", "på", "paa", "2", "²", "x²", "٣"])
 @pytest.mark.parametrize("mode", ["index", "query", ""])
 def test_the_direct_terms_of_listed_words(text, mode):

@@ -30,6 +30,7 @@ schema, analyzers included, into the index.
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from collections import Counter, defaultdict
@@ -464,6 +465,8 @@ class CachedAnalyzer(Analyzer):
         Positions are closed up as there; a term's frequency is its count. The words
         are looked up once a text and kept as numbers, so the fields indexing the same
         text (the text, its exact words, its compound parts) share that work."""
+        if not value:  # the sections of the kinds an item has none of
+            return _NO_TOKENS, _NO_TOKENS
         words = numbering.word_numbers(value)
         made = numbering.made(self, mode)
         counts = made.counts(words, self, numbering, mode)
@@ -483,12 +486,18 @@ class CachedAnalyzer(Analyzer):
             positions = np.repeat(positions, kept_counts)
         return term_ids, positions
 
-    def _made_terms(self, word: str, mode: str) -> tuple[str, ...]:
-        """The terms the chain indexes for `word`, through the shared cache."""
+    def _made_terms(self, words: list[str], mode: str) -> list[tuple[str, ...]]:
+        """The terms the chain indexes for each of `words`, through the shared cache:
+        a text's new words asked at once, so the cache and the way to work out a
+        word's terms are looked up once, not once a word."""
         terms = self._cache("terms", mode, True)
-        made = terms.get(word)
-        if made is None:
-            made = _remember(terms, word, self._word_terms(word, mode))
+        work_out = self._word_terms
+        made = []
+        for word in words:
+            found = terms.get(word)
+            if found is None:
+                found = _remember(terms, word, work_out(word, mode))
+            made.append(found)
         return made
 
     def _cache(self, kind: str, mode: str, removestops: bool) -> dict:
@@ -561,17 +570,26 @@ def _direct_terms(chain):
             return None
 
     def terms(word: str, mode: str) -> tuple[str, ...]:
-        words = []
-        for match in WORD_PATTERN.finditer(word):  # as DanishTokenizer
-            w = _HYPHEN_RE.sub("-", match.group())
-            words.append(w)
-            if mode != "query":
-                words.extend(w[s:e] for s, e in word_parts(w) + case_digits_span(w))
+        if word.isalpha():  # most words; letters alone are one token with no parts
+            words = [word]
+        else:
+            words = _tokenized(word, mode)
         for step in steps:
             words = step(words, mode)
         return tuple(words)
 
     return terms
+
+
+def _tokenized(word: str, mode: str) -> list[str]:
+    """The texts of the tokens DanishTokenizer makes of `word`."""
+    words = []
+    for match in WORD_PATTERN.finditer(word):
+        w = _HYPHEN_RE.sub("-", match.group())
+        words.append(w)
+        if mode != "query":
+            words.extend(w[s:e] for s, e in word_parts(w) + case_digits_span(w))
+    return words
 
 
 def _compound_parts(words: list[str], mode: str) -> list[str]:
@@ -609,22 +627,25 @@ class _Made:
             self.count = np.concatenate((self.count, np.full(size - len(self.count), -1)))
             self.start = np.concatenate((self.start, np.zeros(size - len(self.start), np.int64)))
         counts = self.count[words]
-        unknown = counts < 0
-        if unknown.any():
-            texts = numbering.word_texts
-            for word in np.unique(words[unknown]).tolist():
-                self._add(word, numbering.ids(analyzer._made_terms(texts[word], mode)))
+        if len(counts) and counts.min() < 0:
+            self._add(np.unique(words[counts < 0]), analyzer, numbering, mode)
             counts = self.count[words]
         return counts
 
-    def _add(self, word: int, terms: tuple[int, ...]) -> None:
+    def _add(self, words: np.ndarray, analyzer, numbering, mode: str) -> None:
+        """Work out what each of `words` (new to this analyzer) makes, and note its
+        terms' numbers all at once: a real text has hundreds of new words."""
+        texts = numbering.word_texts
+        made = analyzer._made_terms([texts[w] for w in words.tolist()], mode)
+        terms = numbering.ids(itertools.chain.from_iterable(made))
+        counts = np.fromiter(map(len, made), dtype=np.int64, count=len(made))
         end = self.used + len(terms)
         if end > len(self.terms):
             self.terms = np.concatenate((self.terms, np.zeros(max(end, len(self.terms)),
                                                               np.int32)))  # fmt: skip
         self.terms[self.used : end] = terms
-        self.start[word] = self.used
-        self.count[word] = len(terms)
+        self.start[words] = self.used + np.cumsum(counts) - counts
+        self.count[words] = counts
         self.used = end
 
 

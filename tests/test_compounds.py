@@ -52,3 +52,21 @@ def test_short_and_odd_words_are_left_alone():
     assert split_compound("reform") == ()
     assert split_compound("SAG-2025-01103") == ()
     assert split_compound("covid19-test") == ()
+
+
+def test_the_lexicon_has_each_words_own_zipf_frequency():
+    """_lexicon asks wordfreq a band's frequency once: the same words and frequencies
+    as asking it word by word, as it did before."""
+    from wordfreq import iter_wordlist, zipf_frequency
+
+    from searchapp.compounds import MIN_PART, MIN_PART_ZIPF, _lexicon
+
+    expected = {}
+    for word in iter_wordlist("da"):
+        if len(word) >= MIN_PART and word.isalpha():
+            zipf = zipf_frequency(word, "da")
+            if zipf < MIN_PART_ZIPF:
+                break
+            expected[word] = zipf
+    assert len(expected) > 10_000
+    assert _lexicon() == expected

@@ -20,6 +20,7 @@ the time.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from ..models import (
     POSITION_LABELS,
@@ -39,8 +40,11 @@ DISSENT = ("against", "reservation", "abstained")
 ANY = "*"
 
 
+@lru_cache(maxsize=4096)
 def person_id(name: str, municipality: str) -> str:
-    """ "Liselott Blixt" of "Greve Kommune" -> "greve-liselott-blixt"."""
+    """ "Liselott Blixt" of "Greve Kommune" -> "greve-liselott-blixt". Kept for the
+    last few thousand people: indexing asks it for every attendee of every item (a
+    meeting's 21 people again for each of its items)."""
     place = municipality_slug(municipality) or "ukendt"
     return f"{place}-{slugify(name)}"
 

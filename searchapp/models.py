@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field, fields
-from functools import cache
+from functools import cache, lru_cache
 
 # Decision statuses, in the order the facets list them.
 STATUSES = (
@@ -106,7 +106,7 @@ def _field_names(cls) -> frozenset[str]:
 
 
 @cache
-def _kept_fields(cls) -> tuple[str, ...]:
+def kept_fields(cls) -> tuple[str, ...]:
     """A record's fields as to_dict keeps them: not the transient ones."""
     return tuple(f.name for f in fields(cls) if not f.metadata.get("transient"))
 
@@ -116,7 +116,7 @@ def _plain(value):
     transient fields (AttachmentRef.texts) left out."""
     if isinstance(value, list):
         return [_plain(v) for v in value]
-    names = _kept_fields(type(value)) if hasattr(type(value), "__dataclass_fields__") else None
+    names = kept_fields(type(value)) if hasattr(type(value), "__dataclass_fields__") else None
     if names is None:
         return value  # a str, a number, None
     return {name: _plain(getattr(value, name)) for name in names}
@@ -361,6 +361,7 @@ def municipality_slug(municipality: str) -> str:
     return slugify(_BODY_WORDS.sub(" ", municipality))
 
 
+@lru_cache(maxsize=4096)  # asked twice for every hit shown; a few meetings a page
 def meeting_id(municipality: str, committee: str, meeting_date: str) -> str:
     """ "greve-oekonomiudvalget-2023-05-08": readable, and unique across municipalities.
     The municipality is left out where the committee's name already begins with it

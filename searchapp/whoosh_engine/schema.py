@@ -16,7 +16,16 @@ from datetime import datetime
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from ..casenumbers import CaseNumber, find_case_numbers
-from ..models import SECTION_KINDS, AgendaItem
+from ..models import (
+    SECTION_KINDS,
+    AgendaItem,
+    AttachmentRef,
+    Participant,
+    Position,
+    Section,
+    VoteCount,
+    kept_fields,
+)
 from ..people.records import attendee_terms, party_terms, stance_terms
 from .analysis import CompoundAnalyzer, DanishAnalyzer, ExactAnalyzer
 from .attachment_texts import attachment_text
@@ -166,30 +175,59 @@ def _piece(text: str, value):
     return text[value[0] : value[1]] if isinstance(value, tuple) else value
 
 
+# The lists of records an item carries, stored as (their field names, a tuple of values
+# a record): a pickled dict a record (a Greve item has its meeting's 21 people) was
+# most of the cost of reading a hit's item back.
+_RECORDS = {"sections": Section, "attachment_refs": AttachmentRef, "participants": Participant,
+            "positions": Position, "votes": VoteCount}  # fmt: skip
+
+
+def _rows(cls, records: list[dict]) -> tuple[tuple[str, ...], list[tuple]]:
+    names = kept_fields(cls)
+    return names, [tuple(record[name] for name in names) for record in records]
+
+
 def stored_item(item: AgendaItem) -> dict:
     """The item as item_json keeps it (item_of reads it back): AgendaItem.to_dict, the
     named fields and the sections' texts that are a piece of the item's text as a
-    (start, end) in it."""
+    (start, end) in it, and each list of records as its rows (_rows)."""
     data = item.to_dict()
     text = data["text"]
     for name in _PIECES:
         data[name] = _where(text, data[name])
     for section in data["sections"]:
         section["text"] = _where(text, section["text"])
+    for name, cls in _RECORDS.items():
+        if data[name]:  # none: an empty list, as before
+            data[name] = _rows(cls, data[name])
     return data
 
 
+def _records(cls, stored, text: str) -> list:
+    """The records of one list of a stored item: as rows (stored_item), or as dicts
+    (an item stored before that); a section's text read from the item's text."""
+    if not isinstance(stored, tuple):  # dicts, as stored before
+        if cls is Section:
+            stored = [{**s, "text": _piece(text, s.get("text", ""))} for s in stored]
+        return [cls.from_dict(record) for record in stored]
+    names, rows = stored
+    if cls is Section and names == ("name", "kind", "text"):
+        return [Section(name, kind, _piece(text, piece)) for name, kind, piece in rows]
+    if names == kept_fields(cls):
+        return [cls(*row) for row in rows]
+    return _records(cls, [dict(zip(names, row, strict=True)) for row in rows], text)
+
+
 def item_of(fields: dict) -> AgendaItem:
-    """The AgendaItem a document was made from (stored_item; an item stored whole,
-    as before, reads back as it is)."""
+    """The AgendaItem a document was made from (stored_item; an item stored whole or
+    with its records as dicts, as before, reads back as it is)."""
     data = dict(fields["item_json"])
     text = data.get("text", "")
     for name in _PIECES:
         if isinstance(data.get(name), tuple):
             data[name] = _piece(text, data[name])
-    if any(isinstance(s.get("text"), tuple) for s in data.get("sections", ())):
-        data["sections"] = [{**s, "text": _piece(text, s.get("text", ""))}
-                            for s in data["sections"]]  # fmt: skip
+    for name, cls in _RECORDS.items():
+        data[name] = _records(cls, data.get(name) or [], text)
     return AgendaItem.from_dict(data)
 
 

@@ -3,6 +3,7 @@ spellings (snippets._marks); that finds exactly what looking at every word of th
 finds (snippets._marks_by_word): for generated texts of every awkward kind and every
 term the analyzer makes of them, and for the texts of the real corpus."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,6 @@ from hypothesis import strategies as st
 
 from searchapp.whoosh_engine.analysis import DanishAnalyzer, terms
 from searchapp.whoosh_engine.snippets import (
-    _SPACE,
     _marks,
     _marks_by_word,
     _merged,
@@ -71,7 +71,7 @@ def _whole_lead(text: str, chars: int) -> str:
     """lead() as it was: the spaces of the whole text evened out first."""
     import html
 
-    text = _SPACE.sub(" ", text).strip()
+    text = re.sub(r"\s+", " ", text).strip()
     if len(text) <= chars:
         return html.escape(text, quote=False)
     cut = text.rfind(" ", 0, chars)
@@ -116,3 +116,13 @@ def test_marked_words_found_by_the_searchs_document_frequencies_as_by_the_reader
                                 lambda f, b: columns.stats.doc_frequency(reader, f, b))
     assert by_df == by_reader
     assert bool(by_reader) == (q in _FOUND_IN_THE_CONFTEST_ITEMS)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(st.sampled_from(list("ab .:3æ\n\t\r\x0b\x0c\x1c\x1f\x85\xa0\u2028\u3000\u200b"))))
+def test_one_space_is_the_regex_it_stands_for(text):
+    """Snippets and sections even out spaces with models.one_space (str.split): the
+    same as re.sub(r"\\s+", " ", ...) for every kind of whitespace and at the ends."""
+    from searchapp.models import one_space
+
+    assert one_space(text) == re.sub(r"\s+", " ", text)

@@ -19,7 +19,7 @@ from functools import lru_cache
 from whoosh import query as wq
 
 from ..danish import WORD_PATTERN
-from ..models import SECTION_KIND_NAMES, AgendaItem
+from ..models import SECTION_KIND_NAMES, AgendaItem, one_space
 from ..querytree import ATTACHMENT_FIELD, COMPOUND_FIELDS, TEXT_FIELDS
 from .execute import term_bytes
 from .limits import snippet_terms
@@ -30,11 +30,6 @@ __all__ = ["TermMarker", "best_page", "highlight_terms", "item_snippet", "lead",
 SNIPPET_FRAGMENTS = 2
 SNIPPET_CHARS = 240  # one fragment, about
 LEAD_CHARS = 240  # the snippet of an item shown without a query
-
-
-_SPACE = re.compile(r"\s+")
-
-
 SNIPPET_CONTEXT = 70  # characters of context either side of a hit
 
 
@@ -45,7 +40,7 @@ def lead(text: str, chars: int = LEAD_CHARS) -> str:
     text = text or ""
     window = 4 * chars
     while True:
-        start = _SPACE.sub(" ", text[:window]).strip()
+        start = one_space(text[:window]).strip()
         if len(start) > chars or window >= len(text):
             break
         window *= 4
@@ -249,7 +244,7 @@ def _fragments(text: str, marks: list[tuple[int, int]]) -> list[tuple[int, int, 
 
 
 def _escape(text: str) -> str:
-    return html.escape(_SPACE.sub(" ", text), quote=False)
+    return html.escape(one_space(text), quote=False)
 
 
 # A paragraph of one short line ending in a letter, with a paragraph after it: a
@@ -337,7 +332,7 @@ def _passages(text: str, fragments: list[tuple[int, int, list]]) -> str:
 
 
 def _section_name(name: str, kind: str) -> str:
-    name = _SPACE.sub(" ", name or "").strip().rstrip(":")
+    name = one_space(name or "").strip().rstrip(":")
     if len(name) > SECTION_NAME_CHARS:
         return SECTION_KIND_NAMES.get(kind, "")
     return name
@@ -386,7 +381,7 @@ def item_snippet(item: AgendaItem, words: frozenset[str], analyzer) -> str:
 
 
 def _plain(text: str, fragment: tuple[int, int, list]) -> str:
-    return _SPACE.sub(" ", text[fragment[0] : fragment[1]]).strip().lower()
+    return one_space(text[fragment[0] : fragment[1]]).strip().lower()
 
 
 def matched_terms(text: str, words: frozenset[str], analyzer) -> frozenset[str]:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from searchapp.whoosh_engine.analysis import DanishAnalyzer, terms
 from searchapp.whoosh_engine.snippets import (
+    TermMarker,
     _marks,
     _marks_by_word,
     _merged,
@@ -126,3 +127,27 @@ def test_one_space_is_the_regex_it_stands_for(text):
     from searchapp.models import one_space
 
     assert one_space(text) == re.sub(r"\s+", " ", text)
+
+
+def _spans_by_analysing(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
+    """TermMarker.spans as it was: every token of the text looked at."""
+    spans = sorted((t.startchar, t.endchar)
+                   for t in ANALYZER(text, chars=True, mode="index", removestops=False)
+                   if t.text in terms)  # fmt: skip
+    return _merged(spans)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=12),
+       st.lists(st.sampled_from([" ", "\n", ", ", "-", "/"]), min_size=12, max_size=12),
+       st.lists(st.sampled_from(WORDS), min_size=1, max_size=4))  # fmt: skip
+def test_a_marker_leaves_out_only_texts_without_the_terms(words, gaps, others):
+    """TermMarker.spans does not analyse a text none of whose terms' spellings it
+    holds: the same spans as analysing it, for terms of its own words (stop words
+    too) and of other words."""
+    text = "".join(w + g for w, g in zip(words, gaps, strict=False))
+    tokens = ANALYZER(" ".join(words + others), mode="index", removestops=False)
+    made = sorted({t.text for t in tokens})
+    for i in range(0, len(made), 2):
+        terms = frozenset(made[i : i + 2])
+        assert TermMarker(terms, ANALYZER).spans(text) == _spans_by_analysing(text, terms)

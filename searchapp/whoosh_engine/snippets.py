@@ -92,10 +92,7 @@ class _Finder:
         self.spellings = _spellings(self.words)
 
     def marks(self, text: str) -> list[tuple[int, int]]:
-        lowered = text.lower()
-        for letter, same in _SAME_LENGTH_FOLD:
-            if letter in lowered:
-                lowered = lowered.replace(letter, same)
+        lowered = _lowered(text)
         if len(lowered) != len(text):  # a letter whose lower case is longer: word by word
             return _merged(_marks_by_word(text, self.words, self.analyzer, self.found_in))
         spans: list[tuple[int, int]] = []
@@ -157,6 +154,23 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 # The text's letters that fold (danish.fold_danish) to a spelling of the same length:
 # then only "ae", "oe" and "aa" have two spellings each, æ/ø/å or the two letters.
 _SAME_LENGTH_FOLD = (("ä", "æ"), ("ö", "ø"), ("é", "e"), ("ü", "u"))
+
+
+def _lowered(text: str) -> str:
+    """The text as the terms' spellings are looked for in it: lowercased, and the
+    letters of _SAME_LENGTH_FOLD folded."""
+    lowered = text.lower()
+    for letter, same in _SAME_LENGTH_FOLD:
+        if letter in lowered:
+            lowered = lowered.replace(letter, same)
+    return lowered
+
+
+def _may_hold(text: str, words: frozenset[str]) -> bool:
+    """Whether a word of `text` may be one of the terms `words` or hold one: one of
+    their spellings is in it (_Finder), or a letter's lower case is longer."""
+    lowered = _lowered(text)
+    return len(lowered) != len(text) or any(s in lowered for s in _spellings(words))
 _TWO_SPELLINGS = re.compile("ae|oe|aa")
 _AS_LETTER = {"ae": "æ", "oe": "ø", "aa": "å"}
 
@@ -465,6 +479,8 @@ class TermMarker:
         return bool(self.terms)
 
     def spans(self, text: str) -> list[tuple[int, int]]:
+        if not _may_hold(text, self.terms):
+            return []  # a hit's title without the words: not analysed (half its record)
         spans = sorted(
             (t.startchar, t.endchar)
             for t in self.analyzer(text, chars=True, mode="index", removestops=False)

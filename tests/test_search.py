@@ -512,6 +512,25 @@ def test_no_suggestion_for_known_or_far_words(engine):
     assert run(engine)["suggestion"] is None
 
 
+@pytest.mark.parametrize("q", ["ældrerefomen", "Passagerpulsn tog", "titel:fingerplanan",
+                               "ældrereformen", "kommunernes", "xyzzyplugh", "aeldrereformen",
+                               "reform", "Ældrerefomen kommunerne", "sosu-udannelserne",
+                               "SAG-2025-01103 budgett", "juni 2025"])  # fmt: skip
+def test_suggestion_by_the_searchs_document_frequencies_as_by_the_reader(engine, q):
+    """The engine tells suggest which words the index has from the document frequencies
+    the search keeps; the same suggestion as asking the reader."""
+    from searchapp.whoosh_engine.columns import columns_of
+    from searchapp.whoosh_engine.store import thread_searcher
+    from searchapp.whoosh_engine.suggest import suggest
+
+    index = engine.handle.index
+    with thread_searcher(index) as searcher:
+        stats = columns_of(index, searcher).stats
+        reader = searcher.reader()
+        by_df = suggest(q, searcher, lambda f, b: stats.doc_frequency(reader, f, b))
+        assert by_df == suggest(q, searcher)
+
+
 # --- Items ------------------------------------------------------------------------------------
 
 

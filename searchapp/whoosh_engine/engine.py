@@ -93,8 +93,10 @@ class WhooshEngine:
                 page = ordered(plan, hits, kept, columns, window)[start : start + request.per_page]
             reader = searcher.reader()
             analyzer = searcher.schema["text"].analyzer
-            terms = highlight_terms(compiled.query if compiled else None, reader,
-                                    lambda f, b: columns.stats.doc_frequency(reader, f, b))
+            def df(fieldname, btext):
+                return columns.stats.doc_frequency(reader, fieldname, btext)
+
+            terms = highlight_terms(compiled.query if compiled else None, reader, df)
             marker = TermMarker(terms, analyzer)
             if budget is not None and snippets:
                 budget.checkpoint("snippets")
@@ -112,7 +114,7 @@ class WhooshEngine:
                 if budget is not None:
                     budget.checkpoint("suggest")
                 with timer.stage("suggest"):
-                    suggestion = suggest(request.q, searcher)
+                    suggestion = suggest(request.q, searcher, df)
         return SearchResult(
             query=plan.echo(),
             total=total,

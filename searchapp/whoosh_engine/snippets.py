@@ -449,6 +449,8 @@ def highlight_terms(q, reader, df=None) -> frozenset[str]:
                 found.add(btext.decode("utf-8"))
             return
         if node.is_leaf():
+            if getattr(node, "fieldname", None) not in (None, *_MARKED_FIELDS):
+                return  # a filter's term (a case number): nothing to mark, nothing to look up
             try:
                 terms = node.existing_terms(reader, phrases=True, expand=True)
             except Exception:  # noqa: BLE001 - an odd leaf only loses its marks

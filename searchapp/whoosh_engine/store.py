@@ -130,13 +130,14 @@ class IndexHandle:
 
     def __init__(self, root: Path):
         self.root = Path(root)
+        self._pointer = os.fspath(self.root / POINTER)  # stat'ed every call: joined once
         self._lock = threading.Lock()
         # (pointer stat, generation, index), replaced as a whole so readers see one
         self._open: tuple[tuple, str, Index] | None = None
 
     def _pointer_stamp(self) -> tuple | None:
         try:
-            st = os.stat(self.root / POINTER)
+            st = os.stat(self._pointer)
         except FileNotFoundError:
             return None
         return (st.st_ino, st.st_mtime_ns, st.st_size)

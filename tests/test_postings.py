@@ -83,3 +83,50 @@ def test_the_budget_is_kept(common_and_rare):
     assert cache.get((0, "text", b"0")) is None
     cache.put((0, "text", b"huge"), entry(100_000))  # more than a quarter: not kept
     assert cache.get((0, "text", b"huge")) is None
+
+
+def test_posting_lists_read_in_one_piece_as_a_matcher_reads_them(common_and_rare):
+    """posting_arrays parses a Whoosh 3 posting list's blocks from its bytes
+    (internals._read_blocks); every term of every field gives what Whoosh's own leaf
+    matcher gives block by block: docnums, weights, values, and the blocks read and
+    skipped for a mask of wanted documents."""
+    from searchapp.whoosh_engine.internals import _postings, _read_matcher, posting_arrays
+
+    rng = np.random.default_rng(3)
+    with common_and_rare.searcher() as searcher:
+        reader = searcher.reader()
+        (segment, offset), = reader.leaf_readers()
+        size = reader.doc_count_all()
+        masks = [None, rng.random(size) < 0.01, np.zeros(size, dtype=bool)]
+        masks[2][[0, 128, 2999]] = True  # the first docnum of a block (of 128), the last
+        checked = multi_block = 0
+        for fieldname, btext in reader.all_terms():
+            positions = bool(segment.schema[fieldname].format.supports("positions"))
+            for within in masks:
+                got_blocks, want_blocks = [0, 0], [0, 0]
+                ids, weights, values = posting_arrays(reader, fieldname, btext, positions,
+                                                      within, got_blocks)  # fmt: skip
+                m = _postings(segment, fieldname, btext)
+                want = _read_matcher(m, offset, positions, within, want_blocks)
+                assert np.array_equal(ids, want[0]) and np.array_equal(weights, want[1])
+                assert (values if positions else []) == want[2]
+                assert got_blocks == want_blocks
+            checked += 1
+            multi_block += want_blocks[0] + want_blocks[1] > 1
+    assert checked > 1000 and multi_block > 10
+
+
+def test_document_frequencies_with_one_lookup(common_and_rare):
+    """DocStats asks the reader once a term; the same counts as asking first whether
+    the index has the term, for terms it has and has not, in fields it has, does not
+    index, and does not have."""
+    with common_and_rare.searcher() as searcher:
+        reader = searcher.reader()
+        stats = columns_of(common_and_rare, searcher).stats
+        terms = list(reader.all_terms())[::7]
+        terms += [(f, b + b"zz") for f, b in terms[:50]]
+        terms += [("item_json", b"x"), ("no_such_field", b"x"), ("title", b"")]
+        for fieldname, btext in terms:
+            want = (reader.doc_frequency(fieldname, btext)
+                    if (fieldname, btext) in reader else 0)  # fmt: skip
+            assert stats.doc_frequency(reader, fieldname, btext) == want

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh import query as wq
 from whoosh.query.qcore import QueryError
+from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25F
 
 from .internals import CappedPrefix, bm25_b, field_lengths
@@ -69,7 +70,10 @@ class DocStats:
         key = (fieldname, btext)
         found = self._df.get(key)
         if found is None:
-            found = reader.doc_frequency(fieldname, btext) if key in reader else 0
+            try:  # one lookup: a term the index does not have counts 0
+                found = reader.doc_frequency(fieldname, btext)
+            except TermNotFound:  # a field it does not have, or does not index
+                found = 0
             if len(self._df) >= self.DF_KEPT:
                 self._df.clear()  # crude, but a generation's queries repeat their terms
             self._df[key] = found

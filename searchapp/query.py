@@ -536,6 +536,7 @@ def _named_case(text: str) -> str | None:
     return extract_case(text)[1]
 
 
+@lru_cache(maxsize=PARSED_KEPT)  # a pure reading of the text, immutable: kept as parse_query's
 def interpret_query(text: str) -> QueryReading:
     """Read the dates written in Danish in the search box ("april 2025", "3. februar
     2025", "11-04-2025", see danish.extract_dates) out of its words, as one range

@@ -253,6 +253,19 @@ def test_the_direct_terms_of_a_word_of_letters_are_the_chains(text, mode):
         assert fresh._word_terms(text, mode) == chain_terms(chain, text, mode), (name, mode)
 
 
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(word, letters, st.text(max_size=12)), max_size=12),
+       st.sampled_from(["index", "query", ""]))  # fmt: skip
+def test_the_direct_terms_of_many_words_at_once_are_each_words_own(texts, mode):
+    """Indexing works out a text's new words together (_words_terms): each word's
+    terms are the chain's for it alone, whatever the words beside it make (none, one,
+    several)."""
+    for name, (_cached, chain) in PAIRS.items():
+        fresh = CachedAnalyzer(chain)
+        assert fresh._words_terms(texts, mode) == [chain_terms(chain, t, mode) for t in texts], (
+            name, mode)  # fmt: skip
+
+
 @pytest.mark.parametrize("text", [*WORDS, "og", "i", "på", "paa", "2", "²", "x²", "٣"])
 @pytest.mark.parametrize("mode", ["index", "query", ""])
 def test_the_direct_terms_of_listed_words(text, mode):

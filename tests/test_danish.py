@@ -1,8 +1,17 @@
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from searchapp.danish import extract_case, extract_dates, fold_danish, format_danish_date
+from searchapp.danish import _FOLD, extract_case, extract_dates, fold_danish, format_danish_date
+
+
+@given(st.text(alphabet=st.one_of(st.characters(), st.sampled_from("aeæøåÆØÅäöéü")),
+               max_size=20))  # fmt: skip
+def test_fold_danish_is_translating_by_its_table(text):
+    """fold_danish leaves ASCII text as it is without translating it: the same."""
+    assert fold_danish(text) == text.translate(_FOLD)
 
 
 def test_fold_danish_letters():

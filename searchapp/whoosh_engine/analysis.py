@@ -34,7 +34,7 @@ import itertools
 import re
 import threading
 from collections import Counter, defaultdict
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import numpy as np
 from whoosh.analysis import (
@@ -488,17 +488,18 @@ class CachedAnalyzer(Analyzer):
 
     def _made_terms(self, words: list[str], mode: str) -> list[tuple[str, ...]]:
         """The terms the chain indexes for each of `words`, through the shared cache:
-        a text's new words asked at once, so the cache and the way to work out a
-        word's terms are looked up once, not once a word."""
+        a text's new words asked at once, so that those not in the cache are worked
+        out together (_words_terms)."""
         terms = self._cache("terms", mode, True)
-        work_out = self._word_terms
-        made = []
-        for word in words:
-            found = terms.get(word)
-            if found is None:
-                found = _remember(terms, word, work_out(word, mode))
-            made.append(found)
-        return made
+        made = [terms.get(word) for word in words]
+        new = [word for word, found in zip(words, made, strict=True) if found is None]
+        if not new:
+            return made
+        worked_out = dict(zip(new, self._words_terms(new, mode), strict=True))
+        for word, found in worked_out.items():
+            _remember(terms, word, found)
+        return [worked_out[w] if found is None else found
+                for w, found in zip(words, made, strict=True)]  # fmt: skip
 
     def _cache(self, kind: str, mode: str, removestops: bool) -> dict:
         """word -> what it makes, for one way of calling the analyzer."""
@@ -521,16 +522,19 @@ class CachedAnalyzer(Analyzer):
         )  # fmt: skip
 
     def _word_terms(self, word: str, mode: str) -> tuple[str, ...]:
-        """The terms the chain indexes for `word` (stop words out), in order: worked
-        out by _direct_terms for a chain of this module's pieces (indexing meets tens
-        of thousands of new words in real minutes; the chain's generators cost 4x),
-        else by the chain itself."""
+        """The terms the chain indexes for `word` (stop words out), in order."""
+        return self._words_terms([word], mode)[0]
+
+    def _words_terms(self, words: list[str], mode: str) -> list[tuple[str, ...]]:
+        """_word_terms of each of `words`: worked out by _direct_terms for a chain of
+        this module's pieces (indexing meets tens of thousands of new words in real
+        minutes; the chain's generators cost 4x), else by the chain itself."""
         direct = self.__dict__.get("_direct", _UNKNOWN)
         if direct is _UNKNOWN:
             direct = self._direct = _direct_terms(self.chain)
         if direct is not None:
-            return direct(word, mode)
-        return tuple(t[0] for t in self._word_tokens(word, mode, True))
+            return direct(words, mode)
+        return [tuple(t[0] for t in self._word_tokens(word, mode, True)) for word in words]
 
 
 _NO_TOKENS = np.zeros(0, dtype=np.int32)
@@ -538,13 +542,14 @@ _UNKNOWN = object()
 
 
 def _direct_terms(chain):
-    """A function (word, mode) -> the terms `chain` indexes for the word with stop
-    words out (what CachedAnalyzer._word_terms asks), the chain's filters applied to
-    a list of strings instead of a stream of tokens; None for a chain holding anything
-    else than this module's tokenizer and filters and Whoosh's LowercaseFilter. With
-    stop words out, no token reaching a filter is stopped, which is all that makes
-    this shorter than the filters themselves (tests/test_analysis_cache.py proves it
-    the same)."""
+    """A function (words, mode) -> the terms `chain` indexes for each of the words
+    with stop words out (what CachedAnalyzer._words_terms asks), the chain's filters
+    applied to lists of strings instead of a stream of tokens, all the words' at once
+    (each string beside the number of the word it is of); None for a chain holding
+    anything else than this module's tokenizer and filters and Whoosh's
+    LowercaseFilter. With stop words out, no token reaching a filter is stopped,
+    which is all that makes this shorter than the filters themselves
+    (tests/test_analysis_cache.py proves it the same)."""
     items = getattr(chain, "items", None)
     if not items or type(items[0]) is not DanishTokenizer:
         return None
@@ -552,62 +557,99 @@ def _direct_terms(chain):
     for f in items[1:]:
         kind = type(f)
         if kind is LowercaseFilter:
-            steps.append(lambda words, mode: [w.lower() for w in words])
+            steps.append(lambda owners, texts, mode: (owners, [w.lower() for w in texts]))
         elif kind is CompoundFilter:
             if getattr(f, "parts_only", False):
                 steps.append(_compound_parts)
         elif kind is DanishStopFilter:
-            steps.append(lambda words, mode, stops=f.stops: [
-                w for w in words if w not in stops and (len(w) >= 2 or w.isdigit())])
+            steps.append(partial(_unstopped, f.stops))
         elif kind is FoldFilter:
             steps.append(_fold_keeping if f.keep_original else
-                         lambda words, mode: [fold_danish(w) for w in words])
+                         lambda owners, texts, mode: (owners, list(map(fold_danish, texts))))
         elif kind is DanishStemFilter:
-            steps.append(lambda words, mode: [  # (a letter is never a digit)
-                stem_word(w) if w.isalpha() or not any(c.isdigit() for c in w) else w
-                for w in words])  # fmt: skip
+            steps.append(_stemmed)
         else:
             return None
 
-    def terms(word: str, mode: str) -> tuple[str, ...]:
-        if word.isalpha():  # most words; letters alone are one token with no parts
-            words = [word]
-        else:
-            words = _tokenized(word, mode)
+    def terms(words: list[str], mode: str) -> list[tuple[str, ...]]:
+        owners, texts = _tokenized(words, mode)
         for step in steps:
-            words = step(words, mode)
-        return tuple(words)
+            owners, texts = step(owners, texts, mode)
+        return _by_word(owners, texts, len(words))
 
     return terms
 
 
-def _tokenized(word: str, mode: str) -> list[str]:
-    """The texts of the tokens DanishTokenizer makes of `word`."""
-    words = []
-    for match in WORD_PATTERN.finditer(word):
-        w = _HYPHEN_RE.sub("-", match.group())
-        words.append(w)
-        if mode != "query":
-            words.extend(w[s:e] for s, e in word_parts(w) + case_digits_span(w))
-    return words
+def _tokenized(words: list[str], mode: str) -> tuple[list[int], list[str]]:
+    """The texts of the tokens DanishTokenizer makes of each of `words`, and the
+    number of the word each is of. A word of letters alone (most) is its one token:
+    one match of the pattern, no hyphen, no case number's digits."""
+    if all(map(str.isalpha, words)):
+        return list(range(len(words))), list(words)
+    owners, texts = [], []
+    for i, word in enumerate(words):
+        if word.isalpha():
+            owners.append(i)
+            texts.append(word)
+            continue
+        for match in WORD_PATTERN.finditer(word):
+            w = _HYPHEN_RE.sub("-", match.group())
+            parts = [w]
+            if mode != "query":
+                parts.extend(w[s:e] for s, e in word_parts(w) + case_digits_span(w))
+            owners.extend([i] * len(parts))
+            texts.extend(parts)
+    return owners, texts
 
 
-def _compound_parts(words: list[str], mode: str) -> list[str]:
+def _by_word(owners: list[int], texts: list[str], count: int) -> list[tuple[str, ...]]:
+    """The texts of each of `count` words, in order, from each text's word number."""
+    if owners == list(range(count)):  # one text a word
+        return [(text,) for text in texts]
+    made: list[list[str]] = [[] for _ in range(count)]
+    for owner, text in zip(owners, texts, strict=True):
+        made[owner].append(text)
+    return list(map(tuple, made))
+
+
+def _compound_parts(owners: list[int], texts: list[str], mode: str):
     """CompoundFilter(parts_only=True) on unstopped tokens."""
     if mode == "query":
-        return words
-    return [w[s:e] for w in words for s, e in compound_spans(w)]
+        return owners, texts
+    spans = list(map(compound_spans, texts))
+    return ([o for o, found in zip(owners, spans, strict=True) for _ in found],
+            [w[s:e] for w, found in zip(texts, spans, strict=True) for s, e in found])  # fmt: skip
 
 
-def _fold_keeping(words: list[str], mode: str) -> list[str]:
-    """FoldFilter(keep_original=True)."""
-    out = []
-    for w in words:
-        folded = fold_danish(w)
-        if folded != w and mode != "query":
-            out.append(w)
-        out.append(folded)
-    return out
+def _unstopped(stops: frozenset, owners: list[int], texts: list[str], mode: str):
+    """DanishStopFilter on unstopped tokens: stop words and single letters out."""
+    kept = [i for i, w in enumerate(texts) if w not in stops and (len(w) >= 2 or w.isdigit())]
+    if len(kept) == len(texts):
+        return owners, texts
+    return [owners[i] for i in kept], [texts[i] for i in kept]
+
+
+def _fold_keeping(owners: list[int], texts: list[str], mode: str):
+    """FoldFilter(keep_original=True): at index time a word with Danish letters as
+    written, then spelled out."""
+    folded = list(map(fold_danish, texts))
+    if mode == "query" or folded == texts:
+        return owners, folded
+    out_owners, out_texts = [], []
+    for owner, w, f in zip(owners, texts, folded, strict=True):
+        if f != w:
+            out_owners.append(owner)
+            out_texts.append(w)
+        out_owners.append(owner)
+        out_texts.append(f)
+    return out_owners, out_texts
+
+
+def _stemmed(owners: list[int], texts: list[str], mode: str):
+    """DanishStemFilter: words stemmed, numbers and case numbers left as they are
+    (a letter is never a digit)."""
+    return owners, [stem_word(w) if w.isalpha() or not any(c.isdigit() for c in w) else w
+                    for w in texts]  # fmt: skip
 
 
 class _Made:

@@ -21,6 +21,7 @@ from .internals import posting_arrays
 __all__ = ["Columns", "FacetColumn", "StanceColumn", "columns_of"]
 
 CACHE_SIZE = 4  # generations kept: the one in use and those just before it
+FEW = 32  # docnums counted one by one rather than by a bincount over every value
 
 
 class FacetColumn:
@@ -39,8 +40,12 @@ class FacetColumn:
         return allowed[self.codes]
 
     def counts(self, docs: np.ndarray) -> Counter:
-        """How many of the docnums `docs` (or of a mask's) have each value."""
-        found = np.bincount(self.codes[docs], minlength=len(self.values))
+        """How many of the docnums `docs` (or of a mask's) have each value, in the
+        values' order."""
+        codes = self.codes[docs]
+        if len(codes) <= FEW:  # a case number's few items: no pass over every value
+            return Counter(self.values[c] for c in sorted(codes.tolist()))
+        found = np.bincount(codes, minlength=len(self.values))
         return Counter({self.values[i]: int(found[i]) for i in np.flatnonzero(found)})
 
 

@@ -86,7 +86,7 @@ class WhooshEngine:
                                              self.cache)  # fmt: skip
             with timer.stage("facets"):
                 kept, counts = select(hits.mask, request, columns, facets)
-                total = int(np.count_nonzero(kept))
+                total = len(kept)
             with timer.stage("order"):
                 window = request.page * request.per_page
                 start = (request.page - 1) * request.per_page

@@ -177,8 +177,8 @@ def _by_name(column, names) -> np.ndarray | None:
 
 
 def select(mask: np.ndarray, request: SearchRequest, columns: Columns, facets: bool = True):
-    """The docs passing all the facet filters (a mask), and each facet's counts over
-    the docs passing the others ({"municipality": Counter, ...}; None without
+    """The docnums passing all the facet filters (sorted), and each facet's counts
+    over the docs passing the others ({"municipality": Counter, ...}; None without
     `facets`). The party filter and the Parti facet go by the same stands: one of the
     chosen positions, by default a dissenting one (people.records.DISSENT); the facet
     counts, per party, the items where it took one."""
@@ -206,13 +206,13 @@ def select(mask: np.ndarray, request: SearchRequest, columns: Columns, facets: b
                 out = out & ok
         return out
 
-    kept = passing()
+    kept = np.flatnonzero(passing())
     if not facets:
         return kept, None
     # Each facet counts the docnums passing the other filters: the same ones for every
     # facet whose own filter is not set, found once (a facet is counted over its
     # matches, not over every document).
-    docs_of = {None: np.flatnonzero(kept)}
+    docs_of = {None: kept}
     counts = {}
     for name, (ok, count) in filters.items():
         but = name if ok is not None else None
@@ -234,11 +234,10 @@ def top(docs: np.ndarray, scores: np.ndarray, limit: int | None) -> np.ndarray:
     return docs[order] if limit is None else docs[order][:limit]
 
 
-def ordered(plan: SearchPlan, hits: Hits, kept: np.ndarray, columns: Columns,
+def ordered(plan: SearchPlan, hits: Hits, docs: np.ndarray, columns: Columns,
             limit: int | None) -> list[tuple[int, float | None]]:  # fmt: skip
-    """(docnum, score) of the first `limit` kept docs (all of them with None), in the
-    order the plan asks for."""
-    docs = np.flatnonzero(kept)
+    """(docnum, score) of the first `limit` of the docnums `docs` (sorted; all of them
+    with None), in the order the plan asks for."""
     if not len(docs):
         return []
     sort = plan.sort

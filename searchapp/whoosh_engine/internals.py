@@ -79,6 +79,17 @@ _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.flo
 # --- Reading postings a block at a time ---------------------------------------------------
 
 
+def _block_arrays(raw_ids, raw_weights) -> tuple[np.ndarray, np.ndarray]:
+    """A W3 block's docnums (stored as deltas) and weights (None: all 1; one float:
+    all the same) as arrays."""
+    block = np.cumsum(np.asarray(raw_ids, dtype=np.int64))
+    if raw_weights is None:
+        return block, np.ones(len(block))
+    if isinstance(raw_weights, float):
+        return block, np.full(len(block), raw_weights)
+    return block, np.asarray(raw_weights, dtype=np.float64)
+
+
 def _read_matcher(m, offset: int, values: bool, within: np.ndarray | None = None,
                   blocks: list | None = None):  # fmt: skip
     """(ids, weights, values) of a fresh leaf matcher, a block at a time when it is a
@@ -100,16 +111,9 @@ def _read_matcher(m, offset: int, values: bool, within: np.ndarray | None = None
             read += 1
             before = last
             m._read_data()
-            raw_ids, raw_weights = m._data[:2]
-            block = np.cumsum(np.asarray(raw_ids, dtype=np.int64))  # stored as deltas
+            block, block_weights = _block_arrays(*m._data[:2])
             ids.append(block)
-            n = len(block)
-            if raw_weights is None:
-                weights.append(np.ones(n))
-            elif isinstance(raw_weights, float):
-                weights.append(np.full(n, raw_weights))
-            else:
-                weights.append(np.asarray(raw_weights, dtype=np.float64))
+            weights.append(block_weights)
             if values:
                 m._read_values()
                 vals.extend(m._values)
@@ -186,14 +190,9 @@ def _read_blocks(raw: bytes, offset: int, values: bool, fixedsize, within=None,
             data = raw[stream.tell() : end]
             raw_ids, raw_weights, raw_values = pickle.loads(
                 zlib.decompress(data) if compression else data)  # fmt: skip
-            block = np.cumsum(np.asarray(raw_ids, dtype=np.int64))  # stored as deltas
+            block, block_weights = _block_arrays(raw_ids, raw_weights)
             ids.append(block)
-            if raw_weights is None:
-                weights.append(np.ones(len(block)))
-            elif isinstance(raw_weights, float):
-                weights.append(np.full(len(block), raw_weights))
-            else:
-                weights.append(np.asarray(raw_weights, dtype=np.float64))
+            weights.append(block_weights)
             if values:
                 vals.extend(_block_values(raw_values, fixedsize, count))
         before = last

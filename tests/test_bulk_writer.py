@@ -320,3 +320,63 @@ def test_the_term_tables_hash_is_whooshs():
     keys = [b"", b"\x00\x01ord", "æøå".encode(), bytes(range(256))]
     keys += [random.Random(k).randbytes(k % 40) for k in range(2000)]
     assert [_md5_hash(k) for k in keys] == [md5_hash(k) for k in keys]
+
+
+def test_the_postings_of_other_fields_are_whooshs_and_kept_by_value(tmp_path):
+    """BulkWriter._indexed: for every field taken a posting at a time, what Whoosh's
+    field.index makes of the value, the first time and when kept; a value kept for
+    one field is not another's (an ID makes one term of "a b", a KEYWORD two); a date
+    with a time zone is not kept by value."""
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from whoosh.fields import ID, KEYWORD
+
+    ix = write(tmp_path / "ix", [generated_items(3)], bulk=True)
+    writer = BulkWriter(ix)
+    try:
+        schema = dict(writer.schema.items(), word=ID(stored=True, unique=False),
+                      words=KEYWORD(scorable=True, lowercase=True))  # fmt: skip
+        values = ["a b", "A b b", "SAG-2025-01103", "æøå", "x", "a b"]
+        dates = [datetime(2024, 1, 29), datetime(2024, 1, 29), datetime(2024, 1, 29, 1),
+                 datetime(2024, 1, 29, tzinfo=UTC),
+                 datetime(2024, 1, 29, 1, tzinfo=timezone(timedelta(hours=1)))]  # fmt: skip
+        cases = [(name, v) for name in ("word", "words", "case_digits", "stance", "id")
+                 for v in values] + [("meeting_date", d) for d in dates]  # fmt: skip
+        for name, value in cases * 2:
+            field = schema[name]
+            expected = list(field.index(value))
+            postings, length = writer._indexed(name, field, value)
+            assert postings == [(t, w, v) for t, _, w, v in expected]
+            assert length == (sum(f for _, f, _, _ in expected) if field.scorable else 0)
+        assert ("words", "A b b") in writer._index_cache
+        assert not any(isinstance(v, datetime) and v.tzinfo for _, v in writer._index_cache)
+    finally:
+        writer.cancel()
+
+
+@pytest.mark.parametrize("runs", [1, 2, 5])
+def test_the_merge_order_of_sorted_runs_is_a_stable_sort(runs):
+    from searchapp.whoosh_engine.internals import _merge_order
+
+    rng = np.random.default_rng(runs)
+    # many equal keys (a term's tokens), past 16 bits
+    keys = np.concatenate([np.sort(rng.integers(0, 300, rng.integers(0, 3000)) * 250)
+                           for _ in range(runs)])  # fmt: skip
+    assert np.array_equal(_merge_order(keys), np.argsort(keys, kind="stable"))
+    assert np.array_equal(_merge_order(keys), _stable_argsort(keys))
+
+
+@pytest.mark.parametrize("kind", ["numbers", "arrays", "both"])
+def test_held_entries_expand_as_an_array_each(kind):
+    """_FieldTokens' entries (a document's number beside its tokens, or a merged
+    term's array of documents) made one array: as np.full of each number, joined."""
+    from searchapp.whoosh_engine.internals import _expanded
+
+    rng = random.Random(kind)
+    sizes = [rng.choice([0, 1, 3, 200]) for _ in range(300)]
+    entries = [n if kind == "numbers" or (kind == "both" and n % 2) else
+               np.arange(size, dtype=np.int32) + n for n, size in enumerate(sizes)]  # fmt: skip
+    expected = np.concatenate([e if isinstance(e, np.ndarray) else np.full(size, e, np.int32)
+                               for e, size in zip(entries, sizes, strict=True)])  # fmt: skip
+    got = _expanded(entries, sizes)
+    assert got.dtype == np.int32 and np.array_equal(got, expected)

@@ -19,6 +19,7 @@ import struct
 import tempfile
 import zlib
 from array import array
+from datetime import datetime
 from functools import lru_cache
 from hashlib import md5
 from itertools import accumulate
@@ -41,6 +42,7 @@ if tuple(whoosh.__version__[:3]) != SUPPORTED:
         f"version: pip install 'Whoosh=={'.'.join(map(str, SUPPORTED))}'"
     )
 
+from whoosh import fields as wf  # noqa: E402
 from whoosh import query as wq  # noqa: E402
 from whoosh.codec.whoosh3 import (  # noqa: E402
     LENGTHS_COLUMN,
@@ -360,6 +362,14 @@ def _stable_argsort(keys: np.ndarray) -> np.ndarray:
     return order[np.argsort((keys[order] >> 16).astype(np.uint16), kind="stable")]
 
 
+def _merge_order(keys: np.ndarray) -> np.ndarray:
+    """np.argsort(keys, kind="stable") for keys that are a few sorted runs one after
+    another (a chunk's pieces of each run): numpy's stable sort of 64-bit keys is a
+    timsort, which merges such runs in linear time, 3-5x faster than _stable_argsort's
+    two radix passes (for keys that are in no order, the other way round)."""
+    return np.argsort(keys, kind="stable")
+
+
 # A block whose pickle is shorter is written as it is, its header saying so (Whoosh's
 # reader decompresses a block whose header gives a compression level): zlib makes
 # almost none of those under 32 bytes shorter and half of those under 64 (its header
@@ -395,13 +405,21 @@ class _FieldTokens:
             empty = np.zeros(0, np.int32)
             return empty, empty, empty
         sizes = [len(p) for p in self.positions]
-        terms = np.concatenate([t if isinstance(t, np.ndarray) else np.full(n, t, np.int32)
-                                for t, n in zip(self.terms, sizes, strict=True)])  # fmt: skip
-        docs = np.concatenate([d if isinstance(d, np.ndarray) else np.full(n, d, np.int32)
-                               for d, n in zip(self.docs, sizes, strict=True)])  # fmt: skip
+        terms = _expanded(self.terms, sizes)
+        docs = _expanded(self.docs, sizes)
         positions = np.concatenate(self.positions)
         order = _stable_argsort(rank[terms])
         return terms[order], docs[order], positions[order]
+
+
+def _expanded(entries: list, sizes: list[int]) -> np.ndarray:
+    """Entries (each an array, or a number standing for `size` of it) as one array;
+    when all are numbers (a document's number beside each of its token arrays), by
+    one np.repeat instead of an array each."""
+    if not any(isinstance(e, np.ndarray) for e in entries):
+        return np.repeat(np.asarray(entries, dtype=np.int32), sizes)
+    return np.concatenate([e if isinstance(e, np.ndarray) else np.full(n, e, np.int32)
+                           for e, n in zip(entries, sizes, strict=True)])  # fmt: skip
 
 
 def _term_starts(terms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -552,7 +570,7 @@ class BulkPool:
             terms = np.concatenate([p[0] for p in parts])
             docs = np.concatenate([p[1] for p in parts])
             positions = np.concatenate([p[2] for p in parts])
-            order = _stable_argsort(rank[terms])  # run order: documents ascend
+            order = _merge_order(rank[terms])  # run order: documents ascend
             yield terms[order], docs[order], positions[order]
 
     def cleanup(self) -> None:
@@ -918,6 +936,27 @@ def _length_codes(pdr, fieldname: str) -> np.ndarray | None:
     return np.fromiter(column, dtype=np.uint8, count=pdr.doc_count_all())
 
 
+# Whoosh's field types whose terms are a pure function of a value: their analyzer, if
+# any, a stateless chain (IDAnalyzer, KeywordAnalyzer), their format's word_values or
+# their to_bytes deterministic.
+_PURE_FIELDS = (wf.ID, wf.KEYWORD, wf.DATETIME)
+INDEX_CACHE_SIZE = 50_000  # values whose postings BulkWriter keeps; then it starts over
+
+
+def _same_each_time(field, value) -> bool:
+    """Whether field.index(value) can be kept by value: a text, or a date without a
+    time zone (equal aware datetimes of other zones would share a key)."""
+    if type(field) not in _PURE_FIELDS:
+        return False
+    return type(value) is str or (type(value) is datetime and value.tzinfo is None)
+
+
+def _remember_bounded(cache: dict, key, found) -> None:
+    if len(cache) >= INDEX_CACHE_SIZE:
+        cache.clear()  # a crude bound: unique values (ids) would otherwise pile up
+    cache[key] = found
+
+
 class BulkWriter(SegmentWriter):
     """Whoosh's segment writer with the postings written in bulk (see above). A text
     field is taken in bulk when its format says how to (`bulk_values`) and its analyzer
@@ -937,6 +976,7 @@ class BulkWriter(SegmentWriter):
         folder = getattr(self._tempstorage, "folder", None)
         self.pool = BulkPool(self.numbering, folder, limit_tokens)
         self.bulk_fields = set()
+        self._index_cache: dict = {}  # (field name, value) -> _indexed's answer
         for name, field in self.schema.items():
             if field.separate_spelling():
                 raise ValueError(f"BulkWriter: field {name!r} has a spelling field")
@@ -974,10 +1014,8 @@ class BulkWriter(SegmentWriter):
                     pool.add_tokens(fieldname, docnum, terms, positions)
                 length = len(terms)
             elif field.indexed:
-                scorable = field.scorable
-                for tbytes, freq, weight, vbytes in field.index(value):
-                    if scorable:
-                        length += freq
+                postings, length = self._indexed(fieldname, field, value)
+                for tbytes, weight, vbytes in postings:
                     pool.add_posting(fieldname, tbytes, docnum, weight, vbytes)
             if field.vector:
                 vitems = field.vector.word_values(value, field.analyzer, mode="index")
@@ -992,6 +1030,23 @@ class BulkWriter(SegmentWriter):
         self._added = True
         self.docnum += 1
         pool.check()
+
+    def _indexed(self, fieldname: str, field, value) -> tuple[list[tuple], int]:
+        """What Whoosh's field.index(value) makes of a field taken a posting at a
+        time, as (term, weight, value) postings and the field's length; kept by value
+        for the fields that make the same of the same value (_same_each_time): an
+        item's committee, date and its meeting's people repeat over the meeting."""
+        key = (fieldname, value) if _same_each_time(field, value) else None
+        found = self._index_cache.get(key) if key is not None else None
+        if found is None:
+            postings, length = [], 0
+            for tbytes, freq, weight, vbytes in field.index(value):
+                length += freq
+                postings.append((tbytes, weight, vbytes))
+            found = (postings, length if field.scorable else 0)
+            if key is not None:
+                _remember_bounded(self._index_cache, key, found)
+        return found
 
     def add_postings_to_pool(self, reader, startdoc, docmap):
         """A merged segment's postings (deleted documents left out, the others

@@ -81,18 +81,27 @@ def test_an_item_stored_whole_by_an_older_searchapp_reads_back():
     assert item_of({"item_json": older}) == AgendaItem.from_dict(older)
 
 
-def test_an_item_stored_with_its_records_as_dicts_reads_back():
-    """As searchapp stored items before the records became rows (their texts as
-    spans): indexes built then still read."""
-    from searchapp.whoosh_engine.schema import _PIECES, _where, item_of
+def _stored_with_records_as_dicts(item: AgendaItem) -> dict:
+    """An item as searchapp stored it before its records were rows: to_dict, the
+    named fields and the sections' texts in the item's text as spans."""
+    from searchapp.whoosh_engine.schema import _PIECES, _where
 
-    original = item()
-    data = original.to_dict()
+    data = item.to_dict()
     text = data["text"]
     for name in _PIECES:
         data[name] = _where(text, data[name])
     for section in data["sections"]:
         section["text"] = _where(text, section["text"])
+    return data
+
+
+def test_an_item_stored_with_its_records_as_dicts_reads_back():
+    """As searchapp stored items before the records became rows (their texts as
+    spans): indexes built then still read."""
+    from searchapp.whoosh_engine.schema import item_of
+
+    original = item()
+    data = _stored_with_records_as_dicts(original)
     assert isinstance(data["sections"][0]["text"], tuple)
     assert item_of({"item_json": data}) == original
 
@@ -110,3 +119,42 @@ def test_records_stored_with_other_fields_read_back_by_name():
     again = item_of({"item_json": stored})
     assert again.participants == [Participant("Pia Jensen", present=None)]
     assert again.sections == original.sections
+
+
+def _stored_item_by_to_dict(item: AgendaItem) -> dict:
+    """schema.stored_item as it was: made from AgendaItem.to_dict's dicts (the
+    reference the one made from the item's fields must pickle the same as)."""
+    from searchapp.models import kept_fields
+    from searchapp.whoosh_engine.schema import _RECORDS
+
+    data = _stored_with_records_as_dicts(item)
+    for name, cls in _RECORDS.items():
+        if data[name]:
+            names = kept_fields(cls)
+            data[name] = (names, [tuple(record[n] for n in names) for record in data[name]])
+    return data
+
+
+def test_the_stored_item_pickles_as_the_one_made_from_to_dict():
+    """Whoosh pickles item_json with protocol 2: the same bytes for items with and
+    without records, sections in the text and not, short and long, lists shared."""
+    import pickle
+    import random
+
+    from searchapp.models import Position, VoteCount
+    from searchapp.whoosh_engine.schema import stored_item
+
+    rng = random.Random(3)
+    items = [item(), AgendaItem(id="x", committee="", meeting_date="", number="", title="")]
+    for n in range(60):
+        one = item()
+        one.text += " " + " ".join(rng.choices(["Godkendt.", BACKGROUND, "x" * 70], k=n % 4))
+        one.sections = rng.sample(one.sections + [Section("Andet", "other", "x" * 70)],
+                                  rng.randint(0, 3))  # fmt: skip
+        one.participants *= n % 3
+        one.positions = [Position("for", party="A", person=str(n))] * (n % 2)
+        one.votes = [VoteCount(in_favour=n, sentence="Vedtaget")] if n % 5 == 0 else []
+        one.pages = one.urls = [n]  # one list in two fields: stored as two
+        items.append(one)
+    for one in items:
+        assert pickle.dumps(stored_item(one), 2) == pickle.dumps(_stored_item_by_to_dict(one), 2)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from operator import attrgetter
 
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
@@ -182,24 +183,35 @@ _RECORDS = {"sections": Section, "attachment_refs": AttachmentRef, "participants
             "positions": Position, "votes": VoteCount}  # fmt: skip
 
 
-def _rows(cls, records: list[dict]) -> tuple[tuple[str, ...], list[tuple]]:
+def _rows(cls, records: list, text: str) -> tuple[tuple[str, ...], list[tuple]]:
+    """A list of records as (their field names, a tuple of their values each), read
+    off the records themselves (a record's values are texts, numbers and None); a
+    section's text that is a piece of the item's text as where it is (_where)."""
     names = kept_fields(cls)
-    return names, [tuple(record[name] for name in names) for record in records]
+    values = attrgetter(*names) if len(names) > 1 else lambda r: (getattr(r, names[0]),)
+    rows = list(map(values, records))
+    if cls is Section and names == ("name", "kind", "text"):
+        rows = [(name, kind, _where(text, piece)) for name, kind, piece in rows]
+    return names, rows
 
 
 def stored_item(item: AgendaItem) -> dict:
     """The item as item_json keeps it (item_of reads it back): AgendaItem.to_dict, the
     named fields and the sections' texts that are a piece of the item's text as a
-    (start, end) in it, and each list of records as its rows (_rows)."""
-    data = item.to_dict()
-    text = data["text"]
+    (start, end) in it, and each list of records as its rows (_rows), made from the
+    item's fields without making the records' dicts first (to_dict's work twice)."""
+    text = item.text
+    data = {}
+    for name in kept_fields(AgendaItem):
+        value = getattr(item, name)
+        if name in _RECORDS:
+            # none: an empty list, as before
+            value = _rows(_RECORDS[name], value, text) if value else []
+        elif isinstance(value, list):
+            value = list(value)  # to_dict's own list (of texts or numbers)
+        data[name] = value
     for name in _PIECES:
         data[name] = _where(text, data[name])
-    for section in data["sections"]:
-        section["text"] = _where(text, section["text"])
-    for name, cls in _RECORDS.items():
-        if data[name]:  # none: an empty list, as before
-            data[name] = _rows(cls, data[name])
     return data
 
 

@@ -10,6 +10,7 @@ import itertools
 import pickle
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -280,3 +281,20 @@ def test_a_chain_of_other_filters_is_left_to_itself():
     odd = CachedAnalyzer(chain)
     assert odd._word_terms("Kommunerne", "index") == () == chain_terms(chain, "Kommunerne", "")
     assert odd.__dict__["_direct"] is None
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(texts, min_size=1, max_size=4), st.sampled_from(["index", "query"]))
+def test_token_ids_are_the_term_positions(values, mode):
+    """CachedAnalyzer.token_ids (the bulk writer's tokens: each one's term number and
+    position) says what term_positions says, for texts whose words make no term (stop
+    words), one, or several (parts, Danish letters twice), words new and known."""
+    numbering = TermNumbering()
+    for analyzer, _chain in PAIRS.values():
+        for value in values + values[:1]:
+            terms, positions = analyzer.token_ids(value, numbering, mode)
+            assert terms.dtype == np.int32 and positions.dtype == np.int32
+            found: dict[str, list[int]] = {}
+            for term, pos in zip(terms.tolist(), positions.tolist(), strict=True):
+                found.setdefault(numbering.texts[term], []).append(pos)
+            assert found == dict(analyzer.term_positions(value, mode))

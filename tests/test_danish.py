@@ -1,10 +1,18 @@
+import re
 from datetime import date
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from searchapp.danish import _FOLD, extract_case, extract_dates, fold_danish, format_danish_date
+from searchapp.danish import (
+    _FOLD,
+    WORD_PATTERN,
+    extract_case,
+    extract_dates,
+    fold_danish,
+    format_danish_date,
+)
 
 
 @given(st.text(alphabet=st.one_of(st.characters(), st.sampled_from("aeæøåÆØÅäöéü")),
@@ -61,3 +69,24 @@ def test_no_date(query):
 )
 def test_case_numbers(query, rest, case):
     assert extract_case(query) == (rest, case)
+
+
+# The word pattern as it was written before its repeats were made possessive: the
+# reference the possessive one must find the same words as.
+_GREEDY_PART = r"[^\W_]+(?:(?<=\d)[.,]\d+)*"
+_GREEDY_WORDS = re.compile(rf"{_GREEDY_PART}(?:[-\u2010\u2011]{_GREEDY_PART})*")
+_WORDISH = "aæø1209.,-\u2010\u2011_ /K"
+
+
+@given(st.text(alphabet=st.one_of(st.sampled_from(_WORDISH), st.characters()), max_size=40))
+def test_the_possessive_word_pattern_finds_the_greedy_ones_words(text):
+    """Numbers with separators and hyphens where no part follows ("3.", "2,5,", "a-",
+    "1-.2"): the same words, at the same places, as backtracking would find."""
+    ours = [(m.group(), m.span()) for m in WORD_PATTERN.finditer(text)]
+    assert ours == [(m.group(), m.span()) for m in _GREEDY_WORDS.finditer(text)]
+
+
+def test_the_word_pattern_on_numbers_and_hyphens():
+    found = WORD_PATTERN.findall("3.354,5 kr. 9,8- SAG-2025-01103 a--b 1.a 2_x x-1.2.")
+    assert found == ["3.354,5", "kr", "9,8", "SAG-2025-01103", "a", "b", "1", "a", "2",
+                     "x", "x-1.2"]  # fmt: skip

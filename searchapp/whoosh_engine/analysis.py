@@ -470,21 +470,20 @@ class CachedAnalyzer(Analyzer):
         words = numbering.word_numbers(value)
         made = numbering.made(self, mode)
         counts = made.counts(words, self, numbering, mode)
-        kept = np.flatnonzero(counts)
+        # (array methods, not numpy's functions: a few us less a call, 47,000 calls
+        # for Greve's minutes)
+        kept = counts.nonzero()[0]
         if not len(kept):
             return _NO_TOKENS, _NO_TOKENS
         kept_counts = counts[kept]
         starts = made.start[words[kept]]
-        if kept_counts.max() == 1:
-            term_ids = made.terms[starts]
-        else:
-            total = int(kept_counts.sum())
-            offsets = np.cumsum(kept_counts) - kept_counts
-            term_ids = made.terms[np.repeat(starts - offsets, kept_counts) + np.arange(total)]
         positions = np.arange(kept[0], kept[0] + len(kept), dtype=np.int32)
-        if len(term_ids) != len(kept):
-            positions = np.repeat(positions, kept_counts)
-        return term_ids, positions
+        if kept_counts.max() == 1:
+            return made.terms[starts], positions
+        ends = kept_counts.cumsum()
+        offsets = ends - kept_counts
+        term_ids = made.terms[(starts - offsets).repeat(kept_counts) + np.arange(int(ends[-1]))]
+        return term_ids, positions.repeat(kept_counts)
 
     def _made_terms(self, words: list[str], mode: str) -> list[tuple[str, ...]]:
         """The terms the chain indexes for each of `words`, through the shared cache:

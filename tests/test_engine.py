@@ -102,11 +102,11 @@ def test_a_query_the_executor_cannot_run_is_searched_as_words(engine, caplog, mo
     real = search_module.run_query
     calls = []
 
-    def failing(searcher, q, stats, budget=None, cache=None):
+    def failing(searcher, q, stats, budget=None, cache=None, within=None):
         calls.append(q)
         if len(calls) == 1:  # the query as typed; then its plain words run
             raise RuntimeError("executor bug")
-        return real(searcher, q, stats, budget, cache)
+        return real(searcher, q, stats, budget, cache, within)
 
     expected = [h.item.id for h in engine.search(SearchRequest(q="fingerplanen")).hits]
     monkeypatch.setattr(search_module, "run_query", failing)

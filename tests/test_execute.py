@@ -42,7 +42,8 @@ def _assert_same_order(expected: dict[int, float], got: dict[int, float], text: 
     """Our ranking (search.top: by score, ties by docnum) is Whoosh's. Two documents
     may only trade places where Whoosh's scores for them differ in the last bits of a
     float; where they tie exactly, Whoosh's order (by docnum) is ours too."""
-    ours = top(np.asarray(sorted(got), dtype=np.int64), _dense(got), None).tolist()
+    docs = sorted(got)
+    ours = [docs[i] for i in top(np.array([got[d] for d in docs]), None).tolist()]
     theirs = list(expected)
     for i, (a, b) in enumerate(zip(ours, theirs, strict=True)):
         if a != b:
@@ -53,12 +54,6 @@ def _assert_same_order(expected: dict[int, float], got: dict[int, float], text: 
 def _exact_ties(expected: dict[int, float]) -> int:
     scores = list(expected.values())
     return sum(a == b for a, b in zip(scores, scores[1:], strict=False))
-
-
-def _dense(scores: dict[int, float]) -> np.ndarray:
-    out = np.zeros(max(scores, default=0) + 1)
-    out[list(scores)] = list(scores.values())
-    return out
 
 
 def _ours(searcher, q, stats, cache=None) -> dict[int, float]:
@@ -245,3 +240,81 @@ def test_the_syntax_strategy(index_root, q):
     ix = open_index(index_root)
     with ix.searcher() as searcher:
         _assert_same(searcher, DocStats(searcher.reader()), q)
+
+
+@pytest.fixture(scope="module")
+def blocks_index(tmp_path_factory):
+    """2,600 short items: the common words' posting lists span many blocks, so a
+    query asked within a few documents skips most of them."""
+    from searchapp.models import AgendaItem
+
+    words = ["vej", "skole", "budget", "plan", "borger"]
+    items = [
+        AgendaItem(id=f"i{n}", committee="Byrådet", meeting_date="2024-01-02", number="1",
+                   title=f"Punkt {n}", case_number=f"SAG-2024-{n % 7:05d}" if n % 97 < 3 else "",
+                   text=" ".join(w for k, w in enumerate(words) if (n * (k + 3)) % (k + 2))
+                   + f" sagen nummer {n}")
+        for n in range(2600)
+    ]  # fmt: skip
+    root = tmp_path_factory.mktemp("blocks")
+    build_index(items, root)
+    from searchapp.whoosh_engine.store import open_index
+
+    return open_index(root)
+
+
+@pytest.mark.parametrize("size", [1, 3, 40, 1300])
+def test_within_a_few_documents_as_in_all(blocks_index, size):
+    """A query run within some documents finds, of them, what it finds in all, with
+    the same scores (the words of a search with a case number)."""
+    rnd = random.Random(size)
+    texts = ["vej skole budget plan borger sagen nummer"]
+    queries = ["sagen", "vej skole", "budget OR plan", '"sagen nummer"', "borger -vej",
+               "bor* skole", "sag:2024-00003 vej", *_queries(texts, 30, seed=size)]
+    with blocks_index.searcher() as searcher:
+        stats = DocStats(searcher.reader())
+        within = np.zeros(stats.size, dtype=bool)
+        within[rnd.sample(range(stats.size), size)] = True
+        for text in queries:
+            q = to_whoosh(parse_query(text, []), searcher.schema).query
+            full = run_query(searcher, q, stats)
+            part = run_query(searcher, q, stats, within=within)
+            assert np.array_equal(part.mask & within, full.mask & within), text
+            docs = np.flatnonzero(full.mask & within)
+            assert np.array_equal(part.scores[docs], full.scores[docs]), text
+
+
+def test_term_docs_are_the_terms_documents(blocks_index, split_index):
+    """A filter's term read as docnums alone: the live documents its query matches."""
+    from searchapp.whoosh_engine.execute import term_docs
+
+    for ix in (blocks_index, split_index[0]):
+        with ix.searcher() as searcher:
+            stats = DocStats(searcher.reader())
+            reader = searcher.reader()
+            for field in ("case_digits", "text", "has_attachment", "nowhere"):
+                terms = ([t for f, t in reader.all_terms() if f == field][:40]
+                         + [b"2024-00003", b"nothing"])  # fmt: skip
+                for btext in terms:
+                    expected = np.flatnonzero(run_query(searcher, wq.Term(field, btext),
+                                                        stats).mask)  # fmt: skip
+                    assert term_docs(searcher, field, btext, stats).tolist() == expected.tolist()
+
+
+@given(st.sets(st.integers(0, 199), max_size=60), st.randoms(use_true_random=False))
+def test_hits_scored_at_a_few_documents(ids, rnd):
+    """Scores kept at a few docnums read as the whole array would give them, which is
+    made only when asked for."""
+    from searchapp.whoosh_engine.execute import Hits
+
+    docs = np.array(sorted(ids), dtype=np.int64)
+    values = np.array([rnd.random() for _ in docs])
+    hits = Hits.at(200, docs, values)
+    assert hits.scored and np.array_equal(np.flatnonzero(hits.mask), docs)
+    some = docs[[rnd.random() < 0.5 for _ in docs]] if len(docs) else docs
+    expected = np.zeros(200)
+    expected[docs] = values
+    assert np.array_equal(hits.scores_at(some), expected[some])
+    assert np.array_equal(hits.scores, expected)
+    assert np.array_equal(hits.scores_at(some), expected[some])  # from the whole array now
+    assert not Hits(hits.mask).scored

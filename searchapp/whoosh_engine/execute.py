@@ -21,7 +21,6 @@ The posting blocks and field-length columns are read through internals.py.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 
 import numpy as np
 from whoosh import query as wq
@@ -32,15 +31,51 @@ from whoosh.scoring import BM25F
 from .internals import CappedPrefix, bm25_b, field_lengths
 from .postings import PostingCache, TermArrays, generation_token, read_term
 
-__all__ = ["DocStats", "Hits", "run_query", "term_bytes"]
+__all__ = ["DocStats", "Hits", "run_query", "term_bytes", "term_docs"]
 
-@dataclass
 class Hits:
-    """The documents a query matches (a mask over docnums) and their scores (0 where
-    they do not match)."""
+    """The documents a query matches (a mask over docnums) and their scores: an array
+    over every docnum (0 where they do not match), or, from a term, a phrase or an
+    AND, only at the sorted docnums `ids` the mask is within, made whole only when a
+    caller asks for `scores`. At 100,000 documents the whole array is 800 KB to clear
+    and write; a case number matches one."""
 
-    mask: np.ndarray  # bool, one per docnum
-    scores: np.ndarray  # float64, one per docnum
+    __slots__ = ("mask", "_scores", "_ids", "_values")
+
+    def __init__(self, mask: np.ndarray, scores: np.ndarray | None = None,
+                 ids: np.ndarray | None = None, values: np.ndarray | None = None):  # fmt: skip
+        self.mask = mask  # bool, one per docnum
+        self._scores = scores  # float64, one per docnum; None: not made (yet), or no scores
+        self._ids, self._values = ids, values
+
+    @classmethod
+    def at(cls, size: int, ids: np.ndarray, values: np.ndarray) -> Hits:
+        """The documents `ids` (sorted, distinct), scoring `values`."""
+        mask = np.zeros(size, dtype=bool)
+        mask[ids] = True
+        return cls(mask, None, ids, values)
+
+    @property
+    def scored(self) -> bool:
+        return self._scores is not None or self._ids is not None
+
+    @property
+    def scores(self) -> np.ndarray | None:
+        if self._scores is None and self._ids is not None:
+            self._scores = np.zeros(len(self.mask))
+            self._scores[self._ids] = self._values
+            self._ids = self._values = None
+        return self._scores
+
+    @scores.setter
+    def scores(self, scores: np.ndarray) -> None:
+        self._scores, self._ids, self._values = scores, None, None
+
+    def scores_at(self, docs: np.ndarray) -> np.ndarray:
+        """The scores of `docs` (sorted, and all in the mask)."""
+        if self._scores is None and self._ids is not None:
+            return self._values[np.searchsorted(self._ids, docs)]
+        return self.scores[docs]
 
 
 class DocStats:
@@ -107,6 +142,9 @@ def term_bytes(schema, fieldname: str, text) -> bytes | None:
 
 
 # --- Evaluation ----------------------------------------------------------------------------
+
+_NO_DOCS = np.zeros(0, dtype=np.int64)
+_NO_SCORES = np.zeros(0)
 
 
 # Whoosh's Or runs as an array instead of a tree of unions for this many parts, or more
@@ -180,10 +218,24 @@ class QueryRun:
         hits.mask[a.ids] = True
         hits.scores[a.ids] += a.scores * q.boost if q.boost != 1.0 else a.scores
 
+    def docs(self, fieldname: str, text) -> np.ndarray:
+        """The live docnums holding the term, sorted."""
+        btext = self._known(fieldname, text)
+        if btext is None:
+            return np.zeros(0, dtype=np.int64)
+        ids = self.read(fieldname, btext).ids
+        return ids[self.gen.live[ids]] if len(self.gen.dead) else ids
+
     def term(self, q: wq.Term, within=None) -> Hits:
-        hits = self.gen.empty()
-        self._add_term(hits, q, within)
-        return self._live(hits)
+        btext = self._known(q.fieldname, q.text)
+        if btext is None:
+            return Hits.at(self.gen.size, _NO_DOCS, _NO_SCORES)
+        a = self.read(q.fieldname, btext, within)
+        ids, scores = a.ids, a.scores * q.boost if q.boost != 1.0 else a.scores
+        if len(self.gen.dead):
+            live = self.gen.live[ids]
+            ids, scores = ids[live], scores[live]
+        return Hits.at(self.gen.size, ids, scores)
 
     def _live(self, hits: Hits) -> Hits:
         """`hits` without the deleted documents. Terms score only the documents they
@@ -245,20 +297,14 @@ class QueryRun:
             found = np.zeros(self.gen.size, dtype=bool)
             found[a.ids] = True
             possible = possible & found
-        hits = self.gen.empty()
-        candidates = np.flatnonzero(possible)
-        if not len(candidates):
-            return hits
+        if not possible.any():
+            return Hits.at(self.gen.size, _NO_DOCS, _NO_SCORES)
         docs = self._packed_phrase(btexts, distinct, possible, q.slop)
-        if not len(docs):
-            return hits
-        hits.mask[docs] = True
         total = np.zeros(len(docs))
         for b in btexts:  # a repeated word counts again, as in Whoosh
             a = distinct[b]
             total += a.scores[np.searchsorted(a.ids, docs)]
-        hits.scores[docs] = total * q.boost
-        return hits
+        return Hits.at(self.gen.size, docs, total * q.boost)
 
     @staticmethod
     def _packed_phrase(btexts, distinct, wanted, slop) -> np.ndarray:
@@ -349,7 +395,7 @@ class QueryRun:
         for s in wanted:
             part = self.run(s, mask)
             mask = part.mask if mask is None else mask & part.mask
-            parts.append(part.scores)
+            parts.append(part)
             if not mask.any():
                 break
         if mask is None:  # only exclusions: everything but them
@@ -363,14 +409,12 @@ class QueryRun:
         # summing whole arrays, without a pass over every document a part).
         docs = np.flatnonzero(mask)
         total = np.zeros(len(docs))
-        for part_scores in parts:
-            total += part_scores[docs]
+        for part in parts:
+            total += part.scores_at(docs)
         total += len(excluded)
         if q.boost != 1.0:
             total *= q.boost
-        scores = np.zeros(self.gen.size)
-        scores[docs] = total
-        return Hits(mask, scores)
+        return Hits(mask, None, docs, total)
 
     def run(self, q, within: np.ndarray | None = None) -> Hits:
         if self.budget is not None and q.is_leaf():
@@ -411,9 +455,20 @@ class QueryRun:
         return self.by_matcher(q)
 
 
-def run_query(searcher, q, stats: DocStats, budget=None, cache: PostingCache | None = None) -> Hits:
-    """Every live document `q` matches, with Whoosh's score for it."""
-    hits = QueryRun(searcher, stats, budget, cache).run(q)
+def run_query(searcher, q, stats: DocStats, budget=None, cache: PostingCache | None = None,
+              within: np.ndarray | None = None) -> Hits:  # fmt: skip
+    """Every live document `q` matches, with Whoosh's score for it; with `within` (a
+    bool mask by docnum), only those of its documents, read in only the blocks that
+    can hold one."""
+    hits = QueryRun(searcher, stats, budget, cache).run(q, within)
     if len(stats.dead):
         hits.mask[stats.dead] = False
     return hits
+
+
+def term_docs(searcher, fieldname: str, text, stats: DocStats,
+              cache: PostingCache | None = None) -> np.ndarray:  # fmt: skip
+    """The live docnums holding one term (a filter's: a case number), sorted: no
+    scores, and no arrays over every document, which for a query matching a handful
+    cost more than reading its postings."""
+    return QueryRun(searcher, stats, cache=cache).docs(fieldname, text)

@@ -34,7 +34,7 @@ from ..plan import SearchPlan, plan_search
 from ..query import SearchRequest
 from .columns import Columns
 from .compile import WhooshQuery, to_whoosh
-from .execute import Hits, run_query
+from .execute import Hits, run_query, term_docs
 from .limits import cap_prefixes
 
 __all__ = ["Fallbacks", "Timer", "match", "ordered", "select"]
@@ -109,10 +109,15 @@ def _compiled(plan: SearchPlan, searcher, fallbacks: Fallbacks | None,
 def _matching(searcher, plan: SearchPlan, compiled, columns: Columns, budget, cache) -> Hits:
     """The items matching the words, the dates and the case number, with the words'
     scores (None for a plan without words)."""
-    if compiled is None:
-        hits = Hits(columns.live.copy(), None)
+    case = (term_docs(searcher, "case_digits", plan.case, columns.stats, cache)
+            if plan.case else None)  # fmt: skip
+    within = None if case is None else _mask_of(case, columns)
+    if compiled is not None:  # the words read only where the case number is
+        hits = run_query(searcher, compiled.query, columns.stats, budget, cache, within)
+        if within is not None:
+            hits.mask &= within
     else:
-        hits = run_query(searcher, compiled.query, columns.stats, budget, cache)
+        hits = Hits(columns.live.copy() if within is None else within, None)
     if plan.date_from or plan.date_to:
         day = columns.day
         hits.mask &= day > 0
@@ -120,13 +125,10 @@ def _matching(searcher, plan: SearchPlan, compiled, columns: Columns, budget, ca
             hits.mask &= day >= plan.date_from.toordinal()
         if plan.date_to:
             hits.mask &= day <= plan.date_to.toordinal()
-    if plan.case:
-        case = wq.Term("case_digits", plan.case)
-        hits.mask &= run_query(searcher, case, columns.stats, cache=cache).mask
     request = plan.request
     if request.attachments == "only":  # with words too: a NOT alone must not list all
-        hits.mask &= run_query(searcher, wq.Term("has_attachment", "1"), columns.stats,
-                               cache=cache).mask  # fmt: skip
+        with_text = term_docs(searcher, "has_attachment", "1", columns.stats, cache)
+        hits.mask &= _mask_of(with_text, columns)
     # The person filter, and the position filter when no party or person qualifies it;
     # the party filter is a facet's (select).
     if request.person:
@@ -134,6 +136,12 @@ def _matching(searcher, plan: SearchPlan, compiled, columns: Columns, budget, ca
     elif request.position and not request.party:
         hits.mask &= _stance(searcher, position_terms(request.position), columns)
     return hits
+
+
+def _mask_of(docs: np.ndarray, columns: Columns) -> np.ndarray:
+    mask = np.zeros(len(columns.live), dtype=bool)
+    mask[docs] = True
+    return mask
 
 
 def _stance(searcher, terms: list[str], columns: Columns) -> np.ndarray:
@@ -222,16 +230,15 @@ def select(mask: np.ndarray, request: SearchRequest, columns: Columns, facets: b
     return kept, counts
 
 
-def top(docs: np.ndarray, scores: np.ndarray, limit: int | None) -> np.ndarray:
-    """`docs` by score, best first, ties in docnum order (as Whoosh orders them); only
-    the first `limit` are sorted."""
-    values = scores[docs]
-    if limit is not None and limit < len(docs):
+def top(values: np.ndarray, limit: int | None) -> np.ndarray:
+    """Where the best of `values` (the scores of sorted docnums) are, best first, ties
+    in docnum order (as Whoosh orders them); only the first `limit` are sorted."""
+    index = np.arange(len(values))
+    if limit is not None and limit < len(values):
         threshold = np.partition(values, len(values) - limit)[len(values) - limit]
-        keep = values >= threshold
-        docs, values = docs[keep], values[keep]
-    order = np.lexsort((docs, -values))
-    return docs[order] if limit is None else docs[order][:limit]
+        index = np.flatnonzero(values >= threshold)
+    order = index[np.lexsort((index, -values[index]))]
+    return order if limit is None else order[:limit]
 
 
 def ordered(plan: SearchPlan, hits: Hits, docs: np.ndarray, columns: Columns,
@@ -241,9 +248,10 @@ def ordered(plan: SearchPlan, hits: Hits, docs: np.ndarray, columns: Columns,
     if not len(docs):
         return []
     sort = plan.sort
-    if sort == "relevance" and hits.scores is not None:
-        best = top(docs, hits.scores, limit)
-        return [(d, float(hits.scores[d])) for d in best.tolist()]
+    if sort == "relevance" and hits.scored:
+        values = hits.scores_at(docs)
+        best = top(values, limit)
+        return [(int(docs[i]), float(values[i])) for i in best.tolist()]
     ranks = columns.ranks(newest_first=sort != "date_asc")
     if limit is not None and limit < len(docs):
         docs = docs[np.argpartition(ranks[docs], limit - 1)[:limit]]

@@ -380,3 +380,21 @@ def test_held_entries_expand_as_an_array_each(kind):
                                for e, size in zip(entries, sizes, strict=True)])  # fmt: skip
     got = _expanded(entries, sizes)
     assert got.dtype == np.int32 and np.array_equal(got, expected)
+
+
+@pytest.mark.parametrize("distinct", [1, 300, 20_000])
+def test_a_fields_term_ranks_renumbered_sort_as_they_are(distinct):
+    """_renumbered: a field's few ranks among many terms numbered 0, 1, ... in their
+    order, so that the tokens sort by one radix pass: the same order as the ranks'."""
+    from searchapp.whoosh_engine.internals import _renumbered
+
+    rng = np.random.default_rng(distinct)
+    size = 70_000
+    ranks = rng.choice(size, distinct, replace=False)
+    keys = ranks[rng.integers(0, distinct, 50_000)]
+    dense = _renumbered(keys, size)
+    assert int(dense.max()) == len(np.unique(keys)) - 1
+    assert np.array_equal(_stable_argsort(dense), np.argsort(keys, kind="stable"))
+    small = keys % 1000  # all terms' ranks fit 16 bits: left as they are
+    assert _renumbered(small, 1000) is small
+    assert np.array_equal(_renumbered(keys[:0], size), keys[:0])

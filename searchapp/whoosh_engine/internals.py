@@ -408,8 +408,19 @@ class _FieldTokens:
         terms = _expanded(self.terms, sizes)
         docs = _expanded(self.docs, sizes)
         positions = np.concatenate(self.positions)
-        order = _stable_argsort(rank[terms])
+        order = _stable_argsort(_renumbered(rank[terms], len(rank)))
         return terms[order], docs[order], positions[order]
+
+
+def _renumbered(keys: np.ndarray, size: int) -> np.ndarray:
+    """`keys` (each below `size`) numbered 0, 1, ... in their order: one field's terms
+    are fewer than 65,536 where all fields' are not (Greve's: 67,000), so that
+    _stable_argsort sorts them in one radix pass instead of two, in the same order."""
+    if not len(keys) or size <= 1 << 16:
+        return keys
+    present = np.zeros(size, dtype=bool)
+    present[keys] = True
+    return (np.cumsum(present) - 1)[keys]
 
 
 def _expanded(entries: list, sizes: list[int]) -> np.ndarray:

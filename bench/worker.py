@@ -63,6 +63,8 @@ def build(args) -> dict:
     items = list(read_items(Path(args.items), args.limit))
     rss_loaded = proc_status().get("VmRSS", 0)
     engine = ENGINES[args.system]()
+    if hasattr(engine, "prepare_build"):  # every system's imports before its timer
+        engine.prepare_build()
     out = Path(args.out)
     result: dict = {"system": args.system, "items": len(items), "rss_items_loaded": rss_loaded}
     cpu = cpu_seconds()

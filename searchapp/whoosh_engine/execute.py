@@ -218,24 +218,24 @@ class QueryRun:
         hits.mask[a.ids] = True
         hits.scores[a.ids] += a.scores * q.boost if q.boost != 1.0 else a.scores
 
-    def docs(self, fieldname: str, text) -> np.ndarray:
-        """The live docnums holding the term, sorted."""
+    def _live_postings(self, fieldname: str, text, within=None):
+        """(the live docnums holding the term, sorted; the term's score in each)."""
         btext = self._known(fieldname, text)
         if btext is None:
-            return np.zeros(0, dtype=np.int64)
-        ids = self.read(fieldname, btext).ids
-        return ids[self.gen.live[ids]] if len(self.gen.dead) else ids
+            return _NO_DOCS, _NO_SCORES
+        a = self.read(fieldname, btext, within)
+        if not len(self.gen.dead):
+            return a.ids, a.scores
+        live = self.gen.live[a.ids]
+        return a.ids[live], a.scores[live]
+
+    def docs(self, fieldname: str, text) -> np.ndarray:
+        """The live docnums holding the term, sorted."""
+        return self._live_postings(fieldname, text)[0]
 
     def term(self, q: wq.Term, within=None) -> Hits:
-        btext = self._known(q.fieldname, q.text)
-        if btext is None:
-            return Hits.at(self.gen.size, _NO_DOCS, _NO_SCORES)
-        a = self.read(q.fieldname, btext, within)
-        ids, scores = a.ids, a.scores * q.boost if q.boost != 1.0 else a.scores
-        if len(self.gen.dead):
-            live = self.gen.live[ids]
-            ids, scores = ids[live], scores[live]
-        return Hits.at(self.gen.size, ids, scores)
+        ids, scores = self._live_postings(q.fieldname, q.text, within)
+        return Hits.at(self.gen.size, ids, scores * q.boost if q.boost != 1.0 else scores)
 
     def _live(self, hits: Hits) -> Hits:
         """`hits` without the deleted documents. Terms score only the documents they

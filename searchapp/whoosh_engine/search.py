@@ -1,9 +1,10 @@
 """How the Whoosh engine runs a search plan (plan.py) over one generation.
 
 1. The plan's query tree becomes a Whoosh query (compile.py); every item matching it
-   is found with its score, as arrays over the generation's docnums (execute.py:
+   is found with its score, as a mask over the generation's docnums (execute.py:
    Whoosh's postings and Whoosh's BM25F, without Whoosh's one-document-at-a-time
-   matchers); the dates and the case number narrow that down.
+   matchers); a case number asked for is read first, and the words only where it is;
+   the dates narrow that down.
 2. The committee, status and year of each item come from the generation's columns
    (columns.py); each facet is counted over the items that pass the *other* two facet
    filters, so choosing a committee does not hide the other committees; the items

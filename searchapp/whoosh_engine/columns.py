@@ -15,7 +15,7 @@ from datetime import datetime
 import numpy as np
 from whoosh.index import Index
 
-from .execute import DocStats
+from .execute import DocStats, docnum_mask
 from .internals import posting_arrays
 
 __all__ = ["Columns", "FacetColumn", "StanceColumn", "columns_of"]
@@ -64,9 +64,8 @@ class StanceColumn:
             party, _, position = term.rpartition(":")
             if not party or party == "*" or party.startswith("@") or position == "*":
                 continue
-            mask = np.zeros(size, dtype=bool)
-            mask[posting_arrays(reader, "stance", btext)[0]] = True
-            self.masks[(party, position)] = mask
+            docs = posting_arrays(reader, "stance", btext)[0]
+            self.masks[(party, position)] = docnum_mask(size, docs)
 
     @property
     def parties(self) -> list[str]:

@@ -31,7 +31,18 @@ from whoosh.scoring import BM25F
 from .internals import CappedPrefix, bm25_b, field_lengths
 from .postings import PostingCache, TermArrays, generation_token, read_term
 
-__all__ = ["DocStats", "Hits", "run_query", "term_bytes", "term_docs"]
+__all__ = ["DocStats", "Hits", "docnum_mask", "run_query", "term_bytes", "term_docs"]
+
+_NO_DOCS = np.zeros(0, dtype=np.int64)
+_NO_SCORES = np.zeros(0)
+
+
+def docnum_mask(size: int, docs: np.ndarray) -> np.ndarray:
+    """A bool mask over `size` docnums, true at `docs`."""
+    mask = np.zeros(size, dtype=bool)
+    mask[docs] = True
+    return mask
+
 
 class Hits:
     """The documents a query matches (a mask over docnums) and their scores: an array
@@ -51,9 +62,7 @@ class Hits:
     @classmethod
     def at(cls, size: int, ids: np.ndarray, values: np.ndarray) -> Hits:
         """The documents `ids` (sorted, distinct), scoring `values`."""
-        mask = np.zeros(size, dtype=bool)
-        mask[ids] = True
-        return cls(mask, None, ids, values)
+        return cls(docnum_mask(size, ids), None, ids, values)
 
     @property
     def scored(self) -> bool:
@@ -91,8 +100,7 @@ class DocStats:
     def __init__(self, reader):
         self.size = reader.doc_count_all()
         self.token = generation_token()  # what the posting cache knows this one by
-        self.live = np.zeros(self.size, dtype=bool)
-        self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        self.live = docnum_mask(self.size, np.fromiter(reader.all_doc_ids(), dtype=np.int64))
         # The deleted docnums: taking them out of a result costs what they are, not
         # a pass over every document (most generations have none).
         self.dead = np.flatnonzero(~self.live)
@@ -125,7 +133,8 @@ class DocStats:
         return found
 
     def empty(self) -> Hits:
-        return Hits(np.zeros(self.size, dtype=bool), np.zeros(self.size))
+        """No document; its scores made whole only if a caller adds to them (an OR)."""
+        return Hits.at(self.size, _NO_DOCS, _NO_SCORES)
 
 
 def term_bytes(schema, fieldname: str, text) -> bytes | None:
@@ -142,10 +151,6 @@ def term_bytes(schema, fieldname: str, text) -> bytes | None:
 
 
 # --- Evaluation ----------------------------------------------------------------------------
-
-_NO_DOCS = np.zeros(0, dtype=np.int64)
-_NO_SCORES = np.zeros(0)
-
 
 # Whoosh's Or runs as an array instead of a tree of unions for this many parts, or more
 # than two in an index of at most this many documents (compound.Or._matcher).
@@ -294,11 +299,9 @@ class QueryRun:
         for b in rarest_first:
             a = self.read(q.fieldname, b, within=possible, positions=True)
             distinct[b] = a
-            found = np.zeros(self.gen.size, dtype=bool)
-            found[a.ids] = True
-            possible = possible & found
+            possible = possible & docnum_mask(self.gen.size, a.ids)
         if not possible.any():
-            return Hits.at(self.gen.size, _NO_DOCS, _NO_SCORES)
+            return self.gen.empty()
         docs = self._packed_phrase(btexts, distinct, possible, q.slop)
         total = np.zeros(len(docs))
         for b in btexts:  # a repeated word counts again, as in Whoosh

@@ -35,7 +35,7 @@ from ..plan import SearchPlan, plan_search
 from ..query import SearchRequest
 from .columns import Columns
 from .compile import WhooshQuery, to_whoosh
-from .execute import Hits, run_query, term_docs
+from .execute import Hits, docnum_mask, run_query, term_docs
 from .limits import cap_prefixes
 
 __all__ = ["Fallbacks", "Timer", "match", "ordered", "select"]
@@ -112,7 +112,7 @@ def _matching(searcher, plan: SearchPlan, compiled, columns: Columns, budget, ca
     scores (None for a plan without words)."""
     case = (term_docs(searcher, "case_digits", plan.case, columns.stats, cache)
             if plan.case else None)  # fmt: skip
-    within = None if case is None else _mask_of(case, columns)
+    within = None if case is None else docnum_mask(columns.stats.size, case)
     if compiled is not None:  # the words read only where the case number is
         hits = run_query(searcher, compiled.query, columns.stats, budget, cache, within)
         if within is not None:
@@ -129,7 +129,7 @@ def _matching(searcher, plan: SearchPlan, compiled, columns: Columns, budget, ca
     request = plan.request
     if request.attachments == "only":  # with words too: a NOT alone must not list all
         with_text = term_docs(searcher, "has_attachment", "1", columns.stats, cache)
-        hits.mask &= _mask_of(with_text, columns)
+        hits.mask &= docnum_mask(columns.stats.size, with_text)
     # The person filter, and the position filter when no party or person qualifies it;
     # the party filter is a facet's (select).
     if request.person:
@@ -137,12 +137,6 @@ def _matching(searcher, plan: SearchPlan, compiled, columns: Columns, budget, ca
     elif request.position and not request.party:
         hits.mask &= _stance(searcher, position_terms(request.position), columns)
     return hits
-
-
-def _mask_of(docs: np.ndarray, columns: Columns) -> np.ndarray:
-    mask = np.zeros(len(columns.live), dtype=bool)
-    mask[docs] = True
-    return mask
 
 
 def _stance(searcher, terms: list[str], columns: Columns) -> np.ndarray:

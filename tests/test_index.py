@@ -413,6 +413,37 @@ def test_interrupted_while_writing(tmp_path, corpus, ingest_calls, monkeypatch):
     assert sorted(p.name for p in root.iterdir()) == sorted([POINTER, LOCK_FILE, "gen-000001"])
 
 
+@pytest.mark.parametrize("enabled", [True, False])
+@pytest.mark.parametrize("interrupt", [False, True])
+def test_the_garbage_collector_is_paused_while_writing(tmp_path, monkeypatch, enabled, interrupt):
+    """indexing.collector_paused: off while the documents are made and added and the
+    commit is written, then as it was before, also after an interruption."""
+    import gc
+
+    seen = []
+    real = indexing_module.item_to_document
+
+    def made(*args):
+        seen.append(gc.isenabled())
+        if interrupt:
+            raise KeyboardInterrupt
+        return real(*args)
+
+    monkeypatch.setattr(indexing_module, "item_to_document", made)
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        if interrupt:
+            with pytest.raises(KeyboardInterrupt):
+                build_index(items_a(), tmp_path / "index")
+        else:
+            assert build_index(items_a(), tmp_path / "index") == "gen-000001"
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert seen and not any(seen)
+
+
 def test_leftovers_of_a_killed_reindex_are_cleaned_up(tmp_path, corpus, ingest_calls):
     root = tmp_path / "index"
     reindex([corpus], root)

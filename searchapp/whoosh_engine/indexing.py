@@ -11,11 +11,13 @@ directory of links.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -58,6 +60,23 @@ def _writer(ix) -> BulkWriter:
     return BulkWriter(ix, limit_tokens=HELD_TOKENS)
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a generation is written (then
+    as it was before): writing makes millions of tuples, lists and dicts (blocks,
+    postings, the analysis caches) and keeps many of them, so each of the collector's
+    passes walks more of them; but hardly any are in a cycle (331 objects found in
+    all of Greve's build), and reference counting frees the rest as ever. Its passes
+    were 0.43 s of Greve's 9.9 s CPU. Only the CLI's process writes an index."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def _link_tree(src: Path, dst: Path) -> None:
     dst.mkdir()
     for entry in os.scandir(src):
@@ -87,15 +106,16 @@ def write_generation(root: Path, base: str | None, deletes: list[str],
             ix = whoosh_index.create_in(str(tmp), build_schema())
         writer = _writer(ix)
         try:
-            for item_id in deletes:
-                writer.delete_by_term("id", item_id)
-            for n, (item, sha) in enumerate(adds, 1):
-                store_texts(tmp, item)
-                writer.add_document(**item_to_document(item, sha))
-                if n % 50 == 0 or n == len(adds):
-                    notify(Progress("index", done=n, total=len(adds)))
-            notify(Progress("publish", message="committing the new index"))
-            writer.commit()
+            with collector_paused():
+                for item_id in deletes:
+                    writer.delete_by_term("id", item_id)
+                for n, (item, sha) in enumerate(adds, 1):
+                    store_texts(tmp, item)
+                    writer.add_document(**item_to_document(item, sha))
+                    if n % 50 == 0 or n == len(adds):
+                        notify(Progress("index", done=n, total=len(adds)))
+                notify(Progress("publish", message="committing the new index"))
+                writer.commit()
         except BaseException:
             try:
                 writer.cancel()

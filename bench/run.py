@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
+import hashlib
 import io
 import json
 import os
@@ -119,7 +120,9 @@ def real_items_file(workdir: Path, folder: Path) -> tuple[Path, int]:
     files = sorted(p for p in folder.iterdir() if p.is_file())
     if not files:
         raise SystemExit(f"bench: no files in {folder}")
-    stamp = abs(hash(tuple((p.name, p.stat().st_mtime_ns) for p in files))) % 10**10
+    listing = "\n".join(f"{p.name} {p.stat().st_mtime_ns}" for p in files)
+    # A digest, not hash(): str hashes differ in each process, so no run found the last's.
+    stamp = int(hashlib.sha256(listing.encode("utf-8")).hexdigest()[:12], 16) % 10**10
     path = workdir / f"real-{folder.name}-{len(files)}-{stamp}.jsonl"
     if path.exists():
         return path, sum(1 for _ in open(path, encoding="utf-8"))

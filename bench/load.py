@@ -94,6 +94,10 @@ class Server:
         """The processes serving: the one, or the worker processes of the arbiter."""
         return [self.proc.pid] if self.workers == 1 else children(self.proc.pid)
 
+    def cpu_seconds(self) -> float:
+        """CPU seconds the serving processes (the arbiter too) have used so far."""
+        return sum(process_cpu_seconds(pid) for pid in {self.proc.pid, *self.processes()})
+
     def memory(self) -> dict:
         workers = [proc_status(pid) for pid in self.processes()]
         out = {"workers": [{"rss": w.get("VmRSS", 0), "vm_hwm": w.get("VmHWM", 0)}
@@ -112,6 +116,16 @@ class Server:
                 self.proc.kill()
                 self.proc.wait()
         self.log.close()
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """user + system CPU seconds of a process (/proc/PID/stat), 0 once it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat[stat.rfind(")") + 2 :].split()  # after the command's name
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def paths_of(queries: list[dict]) -> list[str]:
@@ -191,7 +205,12 @@ def load_levels(index_root: Path, workdir: Path, env: dict, cwd: Path, queries: 
         out = {"workers": workers, "levels": [], "memory_idle": memory_idle}
         for clients in levels:
             load_before = _loadavg()
+            server_cpu, client_cpu = server.cpu_seconds(), time.process_time()
             r = run_clients(server.port, paths, clients, seconds, seed + clients)
+            # Cores busy: a worker can use more than one (numpy and zlib let go of the
+            # GIL), which bounds how much more a second worker can add on 2 cores.
+            r["server_cores"] = (server.cpu_seconds() - server_cpu) / r["seconds"]
+            r["client_cores"] = (time.process_time() - client_cpu) / r["seconds"]
             r["latency"] = stats(r.pop("samples"))
             r["load_before"], r["load_after"] = load_before, _loadavg()
             log(f"    {workers} worker(s), {clients:2d} clients: {r['req_per_s']:.1f} req/s, "

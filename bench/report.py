@@ -293,16 +293,22 @@ def _http(r: dict) -> list[str]:
              "each worker waitress with 4 threads); closed-loop clients, each with a "
              "keep-alive connection renewed every 25 requests, asking the mix over and "
              f"over for {r['args'].get('http_seconds', '?')} s a level after a warm-up. "
-             "The clients run in the benchmark's process on the same 2 cores." + when, "",
+             "The clients run in the benchmark's process on the same 2 cores. Cores busy: "
+             "the CPU seconds the serving processes (and the clients' process) used in the "
+             "level, over its seconds; one worker can keep more than one core busy, as "
+             "numpy and zlib let go of Python's lock while they work." + when, "",
              "| workers | clients | requests | req/s | p50 ms | p95 ms | p99 ms | not 200 "
-             "| load before -> after |", "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+             "| cores busy: server / clients | load before -> after |",
+             "|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
     for run in runs:
         for lv in run["levels"]:
             s = lv["latency"]
             errors = ", ".join(f"{k}: {n}" for k, n in lv["errors"].items()) or "0"
+            cores = (f"{lv['server_cores']:.2f} / {lv['client_cores']:.2f}"
+                     if "server_cores" in lv else "-")  # fmt: skip
             lines.append(f"| {run['workers']} | {lv['clients']} | {lv['requests']:,} "
                          f"| {lv['req_per_s']:.1f} | {_ms(s.get('p50'))} | {_ms(s.get('p95'))} "
-                         f"| {_ms(s.get('p99'))} | {errors} "
+                         f"| {_ms(s.get('p99'))} | {errors} | {cores} "
                          f"| {_load(lv.get('load_before'))} -> {_load(lv.get('load_after'))} |")
     one, many = _levels(r)
     if one and many:

@@ -336,19 +336,17 @@ class QueryRun:
         return docs[np.concatenate(([True], docs[1:] != docs[:-1]))]
 
     def by_matcher(self, q) -> Hits:
-        """Any other query, by Whoosh's own matcher."""
-        hits = self.gen.empty()
+        """Any other query, by Whoosh's own matcher (its documents come in ascending
+        order, once each)."""
         m = q.matcher(self.searcher, self.searcher.context())
         ids, scores = [], []
         while m.is_active():
             ids.append(m.id())
             scores.append(m.score())
             m.next()
-        if ids:
-            index = np.asarray(ids, dtype=np.int64)
-            hits.mask[index] = True
-            hits.scores[index] = scores
-        return hits
+        if not ids:
+            return self.gen.empty()
+        return Hits.at(self.gen.size, np.asarray(ids, dtype=np.int64), np.asarray(scores))
 
     # Compounds
 
